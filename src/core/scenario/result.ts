@@ -1,0 +1,69 @@
+/**
+ * What running a scenario yields: one result per walk, plus the trace. Serializable except for the bigint arrays;
+ * `toJson` in ./json.ts turns it into the CLI's --json document (u64 values as hex strings).
+ */
+import type { SourcePos, ScenarioDiagnostic } from './ast';
+import type { DecodedPfn } from '../layouts/types';
+
+/** One event of the walk trace, compressed by range: a 1M-page walk yields events proportional to runs. */
+export interface TraceEvent {
+  /** attempt number (1-based): each internal restart or driver retry starts a new attempt */
+  readonly attempt: number;
+  /** the kernel function this step mirrors: hmm_range_fault, hmm_vma_walk_test, hmm_vma_walk_hole, hmm_vma_walk_pmd,
+   *  hmm_vma_handle_pte, hmm_vma_walk_pud, hmm_vma_walk_hugetlb_entry, hmm_vma_fault, handle_mm_fault,
+   *  mmu_interval_check_retry, mmu_interval_read_begin … */
+  readonly fn: string;
+  /** page index range [first, end) within the walk's output array; for events not tied to pages, first=end */
+  readonly first: number;
+  readonly end: number;
+  /** entry state seen, e.g. 'pte:present-rw', 'pmd:thp-ro', 'hole:no-vma', 'vma:VM_IO' */
+  readonly state: string;
+  /** the rule applied, short: 'store pfn|VALID|WRITE', 'fill ERROR', 'fault write', 'return -EBUSY' */
+  readonly rule: string;
+  /** why, in a sentence a driver developer reads */
+  readonly why: string;
+  /** kind of event for markers in the UI */
+  readonly kind: 'output' | 'fault' | 'restart' | 'retry' | 'error' | 'notifier' | 'during' | 'info';
+}
+
+export interface WalkMismatch {
+  readonly index: number;
+  readonly address: bigint;
+  readonly expected: string;
+  readonly actual: string;
+  /** decoded actual */
+  readonly actualDecoded: string;
+  readonly pos: SourcePos;
+  readonly message: string;
+}
+
+export interface WalkResult {
+  readonly name: string;
+  readonly pos: SourcePos;
+  readonly start: bigint;
+  readonly pages: number;
+  readonly pageSize: number;
+  /** final return code of the driver loop (or of the single call when retry is false) */
+  readonly ret: number;
+  /** number of hmm_range_fault() calls the driver loop made */
+  readonly attempts: number;
+  /** the input words as the driver filled them */
+  readonly input: BigUint64Array;
+  /** the array after the walk (outputs below `last`, inputs from `last` on when ret != 0) */
+  readonly pfns: BigUint64Array;
+  readonly layoutId: string;
+  readonly trace: readonly TraceEvent[];
+  readonly expect?: { readonly ok: boolean; readonly retOk: boolean; readonly mismatches: readonly WalkMismatch[] };
+}
+
+export interface ScenarioResult {
+  readonly file: string;
+  readonly name?: string;
+  readonly kernel: string;
+  readonly layoutId: string;
+  readonly walks: readonly WalkResult[];
+  /** errors found while running (an access the VMA forbids, a `set` state the VMA cannot hold…) */
+  readonly diagnostics: readonly ScenarioDiagnostic[];
+}
+
+export type { DecodedPfn };
