@@ -36,8 +36,22 @@ export interface PfnLayout {
   readonly order?: { readonly shift: number; readonly bits: number };
   /** bits preserved across a walk (HMM_PFN_INOUT_FLAGS), 0n when none */
   readonly inoutMask: bigint;
-  /** HMM_PFN_FLAGS (modern) */
+  /** HMM_PFN_FLAGS (modern); legacy: the OR of the profile's flag masks */
   readonly flagsMask: bigint;
+  /** legacy only: which driver table this layout uses and where it came from ('default' = no profile was given) */
+  readonly profile?: LegacyProfileInfo;
+  /** proposals only: what the series is and why it is not a release (a proposal never maps from a release id) */
+  readonly proposal?: string;
+}
+
+/** The driver table behind a legacy (4.17–5.7) layout. */
+export interface LegacyProfileInfo {
+  /** 'amdgpu', 'nouveau', 'test_hmm' or 'custom' */
+  readonly name: string;
+  /** 'builtin' = named in the scenario; 'custom' = tables written in the scenario; 'default' = none given */
+  readonly source: 'builtin' | 'custom' | 'default';
+  /** where the table comes from, e.g. "drivers/gpu/drm/amd/amdgpu/amdgpu_mn.c hmm_range_flags/hmm_range_values" */
+  readonly doc: string;
 }
 
 export interface DecodedPfn {
