@@ -1,6 +1,7 @@
 // Lint rules that enforce the architecture (see README "Architecture").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const nodeBuiltins = ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
   'fs/promises', 'http', 'http2', 'https', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline',
@@ -10,6 +11,11 @@ export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // build, test and benchmark scripts run on Node
+    files: ['scripts/**/*.{js,mjs,cjs}', 'bench/**/*.{js,mjs}', 'test/**/*.{js,mjs}', '.ci/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

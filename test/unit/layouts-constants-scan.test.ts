@@ -72,17 +72,18 @@ test('constantHistory: one name across versions, oldest first, proposals last', 
   assert.match(lines[2], /^v6\.16\+: 0xffe0000000000000 — /);
 });
 
-test('decodeFlagsBulk: 1M words well under 200 ms, no per-word objects', () => {
+/** flags of the i-th generated word below */
+const i3 = (i: number) => (i % 3 === 0 ? ['VALID', 'WRITE'] : i % 3 === 1 ? ['ERROR'] : []);
+
+test('decodeFlagsBulk: 1M words into a Uint32Array of codes (speed is measured by npm run bench)', () => {
   const n = 1 << 20;
   const words = new BigUint64Array(n);
   const l = getLayout('v6.16')!;
   for (let i = 0; i < n; i++) words[i] = (i % 3 === 0 ? 0xc120000000000000n : i % 3 === 1 ? 1n << 61n : 0n) | BigInt(i);
   const out = new Uint32Array(n);
   decodeFlagsBulk(words.subarray(0, 1000), l, out); // warm up
-  const t0 = performance.now();
   decodeFlagsBulk(words, l, out);
-  const ms = performance.now() - t0;
-  assert.ok(ms < 200, `took ${ms.toFixed(1)} ms`);
+  assert.deepEqual(bulkCodeFlags(out[n - 1], l), i3(n - 1));
   assert.deepEqual(bulkCodeFlags(out[3], l), ['VALID', 'WRITE']);
   assert.equal(bulkCodeOrder(out[3]), 9);
   assert.deepEqual(bulkCodeFlags(out[4], l), ['ERROR']);
@@ -111,17 +112,12 @@ test('scanPfnValues: 0x literals with C suffixes, underscores, bare 16-digit wor
   ]);
 });
 
-test('scanPfnValues is linear: a 10 MB single line is fast, and output is bounded', () => {
+test('scanPfnValues on a 10 MB single line: bounded output, no pathological backtracking input (speed: npm run bench)', () => {
   const big = '0x'.repeat(1_000_000) + 'a'.repeat(3_000_000) + ' 0x1 '.repeat(1_000_000).slice(0, 3_000_000) + '1'.repeat(3_000_000);
   assert.ok(big.length >= 10_000_000);
-  const t0 = performance.now();
   const r = scanPfnValues(big, { maxResults: 1000 });
-  const ms = performance.now() - t0;
-  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
   assert.equal(r.length, 1000);
   assert.equal(r[0].value, 1n);
   const pathological = '0'.repeat(10_000_000);
-  const t1 = performance.now();
   assert.deepEqual(scanPfnValues(pathological), []);
-  assert.ok(performance.now() - t1 < 1500);
 });

@@ -1,0 +1,66 @@
+/** Help text of `hmm-lens` and its commands. */
+import type { OptionSpec } from './args';
+
+export const RUN_OPTIONS: readonly OptionSpec[] = [
+  { name: 'json', value: false, help: 'print one JSON document (files, walks, raw pfns, decoded entries, mismatches)' },
+  { name: 'kernel', value: true, arg: 'ID', help: 'model this kernel instead of the file\'s (v5.8, v6.16, latest, proposal:…)' },
+  { name: 'mode', value: true, arg: 'MODE', help: 'run every walk as snapshot, fault or fault_write' },
+  { name: 'device', value: true, arg: 'NAME', help: 'run every walk as this device (dev_private_owner)' },
+  { name: 'trace', value: false, help: 'print the walk trace (which kernel function decided each page)' },
+  { name: 'max-pages', value: true, arg: 'N', help: 'largest walk allowed (default 16777216 pages)' },
+  { name: 'help', value: false, help: 'show this help' },
+];
+
+export const DECODE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'kernel', value: true, arg: 'ID', help: 'decode with the layout of this kernel (default latest)' },
+  { name: 'legacy', value: true, arg: 'PROFILE', help: 'driver profile for kernels up to v5.7: amdgpu (default), nouveau, test_hmm' },
+  { name: 'layout', value: true, arg: 'ID', help: 'decode with this layout id (see hmm-lens layouts)' },
+  { name: 'page-size', value: true, arg: 'N', help: 'page size for physical addresses: 4096 (default), 16384, 65536' },
+  { name: 'json', value: false, help: 'print JSON' },
+  { name: 'help', value: false, help: 'show this help' },
+];
+
+export const LAYOUTS_OPTIONS: readonly OptionSpec[] = [
+  { name: 'json', value: false, help: 'print JSON' },
+  { name: 'help', value: false, help: 'show this help' },
+];
+
+function optionLines(specs: readonly OptionSpec[]): string {
+  return specs.map((s) => `  --${s.name}${s.value ? ` ${s.arg ?? 'VALUE'}` : ''}`.padEnd(22) + ` ${s.help}`).join('\n');
+}
+
+export const MAIN_HELP = `hmm-lens — simulate and decode Linux hmm_range_fault()
+
+Usage:
+  hmm-lens run FILE|DIR... [options]     run every walk of the scenario files and check every expect
+  hmm-lens decode VALUE... [options]     decode hmm_pfns words as the editor hover does
+  hmm-lens layouts [--json]              list the pfn layouts and which kernels use them
+  hmm-lens --help | --version
+
+Exit status of run: 0 all expectations hold, 1 an expectation fails, 2 a file is invalid (or bad usage).
+Scenario format: docs/scenario-reference.md. "hmm-lens COMMAND --help" shows the options of a command.
+`;
+
+export const RUN_HELP = `Usage: hmm-lens run FILE|DIR... [options]
+
+Runs every walk of each scenario file (*.hmm.yaml, *.hmm.json; directories are searched recursively) and checks
+every expect block. Errors are printed as file:line:col: error: message.
+
+Options:
+${optionLines(RUN_OPTIONS)}
+
+Exit status: 0 all expectations hold, 1 an expectation fails, 2 a file is invalid.
+`;
+
+export const DECODE_HELP = `Usage: hmm-lens decode VALUE... [options]
+
+Decodes u64 hmm_pfns words (hex 0x… or decimal) with the layout of a kernel release, naming the layout used.
+
+Options:
+${optionLines(DECODE_OPTIONS)}
+`;
+
+export const LAYOUTS_HELP = `Usage: hmm-lens layouts [--json]
+
+Lists every pfn layout: its flag bits, map order field, legacy values and the kernel releases that use it.
+`;

@@ -1,0 +1,241 @@
+/**
+ * The parser's working state: positions from the YAML library, diagnostics, and typed readers for YAML nodes.
+ * Readers never throw; on bad input they record a positioned diagnostic and return undefined.
+ */
+import { isAlias, isMap, isScalar, isSeq, isPair, type Document, type LineCounter, type Node, type Pair,
+  type Scalar, type YAMLMap } from 'yaml';
+import type { ScenarioDiagnostic, SourcePos } from './ast';
+import type { ScenarioLimits } from './limits';
+import { didYouMean } from './suggest';
+
+export type YNode = Node | null | undefined;
+
+export interface Entry {
+  readonly key: string;
+  readonly keyNode: Scalar;
+  readonly value: YNode;
+  /** position of `key: value` as a whole */
+  readonly pos: SourcePos;
+}
+
+export class ParseCtx {
+  readonly diagnostics: ScenarioDiagnostic[] = [];
+  private aliases = 0;
+  private dropped = 0;
+
+  constructor(readonly file: string, private readonly lc: LineCounter, private readonly doc: Document,
+    readonly limits: ScenarioLimits) {}
+
+  /** 1-based position of the source range [start, end). */
+  posOf(start: number, end: number): SourcePos {
+    const a = this.lc.linePos(Math.max(0, start));
+    const b = this.lc.linePos(Math.max(start, end));
+    return { line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+  }
+
+  pos(node: YNode | Pair, fallback?: SourcePos): SourcePos {
+    if (node && isPair(node)) {
+      const k = node.key as Node | null;
+      const v = node.value as Node | null;
+      const start = k?.range?.[0] ?? v?.range?.[0];
+      const end = v?.range?.[1] ?? k?.range?.[1];
+      if (start !== undefined && end !== undefined) return this.posOf(start, end);
+    } else if (node && node.range) {
+      return this.posOf(node.range[0], node.range[1]);
+    }
+    return fallback ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
+  }
+
+  private push(d: ScenarioDiagnostic): void {
+    if (this.diagnostics.length < this.limits.maxDiagnostics) this.diagnostics.push(d);
+    else this.dropped++;
+  }
+
+  error(at: SourcePos, message: string): void {
+    this.push({ file: this.file, pos: at, severity: 'error', message });
+  }
+
+  warn(at: SourcePos, message: string): void {
+    this.push({ file: this.file, pos: at, severity: 'warning', message });
+  }
+
+  /** Adds the "N more problems" note when the diagnostic limit was hit. */
+  finish(): ScenarioDiagnostic[] {
+    if (this.dropped > 0) {
+      const last = this.diagnostics[this.diagnostics.length - 1];
+      this.diagnostics.push({ file: this.file, pos: last.pos, severity: 'error',
+        message: `${this.dropped} more problems not shown (at most ${this.limits.maxDiagnostics} are reported per file)` });
+      this.dropped = 0;
+    }
+    return this.diagnostics;
+  }
+
+  get errorCount(): number {
+    return this.diagnostics.filter((d) => d.severity === 'error').length + this.dropped;
+  }
+
+  /** Follows `*alias` references (bounded). */
+  resolve(node: YNode): YNode {
+    let n = node;
+    for (let hops = 0; n && isAlias(n); hops++) {
+      if (++this.aliases > this.limits.maxAliases || hops > 32) {
+        this.error(this.pos(n), `too many alias references (*name); at most ${this.limits.maxAliases} are resolved per file`);
+        return undefined;
+      }
+      n = n.resolve(this.doc) as YNode;
+    }
+    return n;
+  }
+
+  /** `a map`, `the string "x"`, `the number 3` … for "expected X, got Y" messages. */
+  describe(node: YNode): string {
+    const n = this.resolve(node);
+    if (!n || (isScalar(n) && (n.value === null || n.value === undefined))) return 'nothing';
+    if (isMap(n)) return 'a map';
+    if (isSeq(n)) return 'a list';
+    if (isScalar(n)) {
+      const v = n.value;
+      if (typeof v === 'string') return `the string "${clip(v)}"`;
+      if (typeof v === 'bigint' || typeof v === 'number') return `the number ${clip(String(n.source ?? v))}`;
+      if (typeof v === 'boolean') return `${v}`;
+    }
+    return 'a value of another type';
+  }
+
+  isNull(node: YNode): boolean {
+    const n = this.resolve(node);
+    return !n || (isScalar(n) && (n.value === null || n.value === undefined));
+  }
+
+  /**
+   * Reads a map and checks its keys: unknown keys are errors (with "did you mean"), duplicate keys are reported by
+   * the YAML library. Returns undefined (after an error) when `node` is not a map.
+   */
+  map(node: YNode, what: string, allowed: readonly string[], at?: SourcePos): Map<string, Entry> | undefined {
+    const n = this.resolve(node);
+    if (!n || !isMap(n)) {
+      this.error(n ? this.pos(n) : (at ?? this.pos(n)), `${what} must be a map, got ${this.describe(n)}`);
+      return undefined;
+    }
+    const out = new Map<string, Entry>();
+    for (const pair of (n as YAMLMap<unknown, unknown>).items) {
+      const k = this.resolve(pair.key as YNode);
+      if (!k || !isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'bigint' && typeof k.value !== 'number')) {
+        this.error(this.pos(k ?? (pair as Pair)), `keys of ${what} must be plain words, got ${this.describe(k)}`);
+        continue;
+      }
+      const key = String(k.value);
+      if (key === '<<') {
+        this.error(this.pos(k), `YAML merge keys (<<) are not supported in ${what} (YAML 1.2 has none); write the keys out`);
+        continue;
+      }
+      if (!allowed.includes(key)) {
+        this.error(this.pos(k), `unknown key "${clip(key)}" in ${what}; expected ${allowed.join(', ')}${didYouMean(key, allowed)}`);
+        continue;
+      }
+      if (out.has(key)) continue; // the YAML library reports duplicate keys
+      out.set(key, { key, keyNode: k, value: pair.value as YNode, pos: this.pos(pair as Pair) });
+    }
+    return out;
+  }
+
+  required(m: Map<string, Entry>, key: string, what: string, at: SourcePos): Entry | undefined {
+    const e = m.get(key);
+    if (!e) this.error(at, `${what} needs "${key}"`);
+    return e;
+  }
+
+  string(node: YNode, what: string, at?: SourcePos): string | undefined {
+    const n = this.resolve(node);
+    if (n && isScalar(n) && typeof n.value === 'string') return n.value;
+    if (n && isScalar(n) && (typeof n.value === 'bigint' || typeof n.value === 'number')) return String(n.source ?? n.value);
+    this.error(n ? this.pos(n) : (at ?? this.pos(n)), `${what} must be a string, got ${this.describe(n)}`);
+    return undefined;
+  }
+
+  bool(node: YNode, what: string, at?: SourcePos): boolean | undefined {
+    const n = this.resolve(node);
+    if (n && isScalar(n) && typeof n.value === 'boolean') return n.value;
+    this.error(n ? this.pos(n) : (at ?? this.pos(n)), `${what} must be true or false, got ${this.describe(n)}`);
+    return undefined;
+  }
+
+  /** One of `allowed`: `unknown prot "rwz"; expected none, r, rw, rx, rwx`. */
+  enumOf<T extends string>(node: YNode, what: string, allowed: readonly T[], at?: SourcePos): T | undefined {
+    const n = this.resolve(node);
+    const where = n ? this.pos(n) : (at ?? this.pos(n));
+    if (!n || !isScalar(n) || n.value === null || typeof n.value === 'object') {
+      this.error(where, `${what} must be one of ${allowed.join(', ')}, got ${this.describe(n)}`);
+      return undefined;
+    }
+    const s = String(n.value);
+    if ((allowed as readonly string[]).includes(s)) return s as T;
+    this.error(where, `unknown ${what} "${clip(s)}"; expected ${allowed.join(', ')}${didYouMean(s, allowed)}`);
+    return undefined;
+  }
+
+  /** A whole number as bigint: YAML integers (any size, hex/octal/decimal) or such a number in a string. */
+  bigint(node: YNode, what: string, at?: SourcePos): bigint | undefined {
+    const n = this.resolve(node);
+    const where = n ? this.pos(n) : (at ?? this.pos(n));
+    if (n && isScalar(n)) {
+      const v = n.value;
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number') {
+        if (Number.isInteger(v)) return BigInt(v);
+        this.error(where, `${what} must be a whole number, got ${this.describe(n)}`);
+        return undefined;
+      }
+      if (typeof v === 'string') {
+        const b = parseBigIntText(v);
+        if (b !== undefined) return b;
+      }
+    }
+    this.error(where, `${what} must be a whole number (decimal or 0x hex), got ${this.describe(n)}`);
+    return undefined;
+  }
+
+  /** A safe integer within [min, max]; `limit` names the limits.ts entry when max is a limit. */
+  int(node: YNode, what: string, min: number, max: number, at?: SourcePos,
+    limit?: { key: keyof ScenarioLimits; message: (v: string) => string }): number | undefined {
+    const b = this.bigint(node, what, at);
+    if (b === undefined) return undefined;
+    const where = this.pos(this.resolve(node), at);
+    if (b < BigInt(min)) {
+      this.error(where, `${what} must be at least ${min}, got ${b}`);
+      return undefined;
+    }
+    if (b > BigInt(max)) {
+      this.error(where, limit ? limit.message(String(b)) : `${what} must be at most ${max}, got ${b}`);
+      return undefined;
+    }
+    return Number(b);
+  }
+
+  /** Items of a list (a single non-list value is an error). */
+  seq(node: YNode, what: string, at?: SourcePos): YNode[] | undefined {
+    const n = this.resolve(node);
+    if (n && isSeq(n)) return n.items as YNode[];
+    this.error(n ? this.pos(n) : (at ?? this.pos(n)), `${what} must be a list, got ${this.describe(n)}`);
+    return undefined;
+  }
+}
+
+/** `0x1f`, `31`, `-3`, `0o17`, `0b101` with optional `_` separators; undefined when not a whole number. */
+export function parseBigIntText(text: string): bigint | undefined {
+  const t = text.trim().replace(/_/g, '');
+  const m = /^([+-]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i.exec(t);
+  if (!m || t.length > 200) return undefined;
+  const v = BigInt(m[2].toLowerCase().replace(/^0o/, '0o'));
+  return m[1] === '-' ? -v : v;
+}
+
+export function clip(s: string, max = 40): string {
+  // eslint-disable-next-line no-control-regex
+  const one = s.replace(/[\r\n\t]/g, ' ').replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return one.length > max ? `${one.slice(0, max)}…` : one;
+}
+
+export function hex(v: bigint): string {
+  return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+}

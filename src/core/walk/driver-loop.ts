@@ -1,0 +1,99 @@
+/**
+ * The driver loop of Documentation/mm/hmm.rst around hmm_range_fault(): mmu_interval_read_begin, the call, retry on
+ * -EBUSY, then mmu_interval_read_retry under the driver lock and retry if the range was invalidated meanwhile.
+ * A bounded number of calls stands in for the driver's timeout (HMM_RANGE_DEFAULT_TIMEOUT, 1000 ms in test_hmm).
+ * On every retry the driver refills the input words (needed whenever per-page requests are used).
+ * With `retry: false` the driver makes one call; a 0 whose read_retry fails is reported as -EBUSY.
+ */
+import type { PfnLayout } from '../layouts/types';
+import type { Behaviour } from '../behaviour';
+import type { Process } from '../mm/process';
+import type { TraceEvent } from '../scenario/result';
+import { Encoder } from './encode';
+import { hmmRangeFault } from './range-fault';
+import { EBUSY, errnoName, WalkState, type DuringHook } from './state';
+
+export const MAX_DRIVER_CALLS = 32;
+
+export interface WalkRequest {
+  /** first vpn */
+  readonly start: number;
+  readonly pages: number;
+  readonly defaultFlags: bigint;
+  readonly pfnFlagsMask: bigint;
+  /** the words the driver fills in before each call */
+  readonly input: BigUint64Array;
+  /** dev_private_owner: a device name */
+  readonly owner?: string;
+  readonly retry: boolean;
+  readonly during: DuringHook[];
+  readonly maxCalls?: number;
+  readonly traceCap?: number;
+}
+
+export interface WalkOutcome {
+  readonly ret: number;
+  readonly calls: number;
+  readonly pfns: BigUint64Array;
+  readonly trace: TraceEvent[];
+  readonly faulted: number;
+}
+
+export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: WalkRequest): WalkOutcome {
+  const pfns = new BigUint64Array(req.pages);
+  pfns.set(req.input);
+  const enc = new Encoder(layout, b);
+  const ws = new WalkState(p, b, enc, req.start, req.start + req.pages, pfns, req.defaultFlags, req.pfnFlagsMask,
+    req.owner, req.during, req.traceCap);
+  const sub = p.notifier.insert(req.start, req.start + req.pages, req.owner, (inv, bumped) => {
+    const i0 = Math.max(0, Math.min(req.pages, inv.start - req.start));
+    const i1 = Math.max(i0, Math.min(req.pages, inv.end - req.start));
+    ws.event('mmu_notifier_invalidate', i0, i1, `notifier:${inv.event}`, bumped ? 'interval seq bumped' : 'ignored by the driver',
+      bumped ? `${inv.cause}: MMU_NOTIFY_${inv.event} overlaps the walk's interval and bumps its sequence; the next check makes hmm_range_fault() return -EBUSY`
+        : `${inv.cause}: MMU_NOTIFY_MIGRATE with owner ${inv.owner}, the walking device itself; test_hmm's invalidate callback ignores it`, 'notifier');
+  });
+  ws.sub = sub;
+  const maxCalls = req.maxCalls ?? MAX_DRIVER_CALLS;
+  let calls = 0;
+  let ret = 0;
+  try {
+    while (true) {
+      calls++;
+      ws.notifierSeq = p.notifier.readBegin(sub);
+      ws.event('mmu_interval_read_begin', 0, 0, 'notifier:begin', `seq = ${ws.notifierSeq}`,
+        `call ${calls}: the driver reads the interval sequence, takes the mmap read lock and calls hmm_range_fault()`, 'info');
+      ret = hmmRangeFault(ws);
+      if (ret === -EBUSY) {
+        if (req.retry && calls < maxCalls) {
+          pfns.set(req.input);
+          ws.attempt++;
+          ws.event('driver', 0, 0, 'driver:retry', 'goto again', '-EBUSY: the driver loop refills the input words and starts again', 'retry');
+          continue;
+        }
+        break;
+      }
+      if (ret < 0) break;
+      if (p.notifier.checkRetry(sub, ws.notifierSeq)) {
+        if (req.retry && calls < maxCalls) {
+          pfns.set(req.input);
+          ws.attempt++;
+          ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'goto again',
+            'hmm_range_fault() returned 0 but the range was invalidated while it ran: mmu_interval_read_retry() is true, so the driver must not use the pfns and starts again', 'retry');
+          continue;
+        }
+        ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'report -EBUSY',
+          'hmm_range_fault() returned 0 but the range was invalidated while it ran; without a retry loop the driver reports -EBUSY', 'retry');
+        ret = -EBUSY;
+      }
+      break;
+    }
+    if (ret === -EBUSY && req.retry && calls >= maxCalls) {
+      ws.event('driver', req.pages, req.pages, 'driver:timeout', 'return -EBUSY',
+        `still -EBUSY after ${calls} calls: the driver's timeout (HMM_RANGE_DEFAULT_TIMEOUT) ends the loop`, 'error');
+    }
+  } finally {
+    p.notifier.remove(sub);
+  }
+  ws.event('driver', req.pages, req.pages, 'driver:done', `result ${errnoName(ret)}`, `${calls} call(s) of hmm_range_fault()`, 'info');
+  return { ret, calls, pfns, trace: ws.trace, faulted: ws.faulted };
+}

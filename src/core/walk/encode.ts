@@ -1,0 +1,139 @@
+/**
+ * Writing hmm_pfns words in a layout, without bigint arithmetic per page: the output BigUint64Array is viewed as
+ * 32-bit halves (little-endian: low half first) and every flag, value and field is split into halves once.
+ *
+ * Legacy layouts (≤5.7, hmm_device_entry_from_pfn): (pfn << pfn_shift) | flags[VALID] | cpu flags, and whole-word
+ * values[NONE]/[ERROR]/[SPECIAL]. Modern layouts (5.8+): pfn | VALID/WRITE/ERROR bits | order << ORDER_SHIFT,
+ * and from 6.16 `(old & HMM_PFN_INOUT_FLAGS) | new` on every store.
+ */
+import type { PfnLayout } from '../layouts/types';
+import type { Behaviour } from '../behaviour';
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+  throw new Error('HMM Lens needs a little-endian host (typed-array halves of u64 words)');
+}
+
+export const CPU_VALID = 1;
+export const CPU_WRITE = 2;
+/** legacy ≤5.6 flags[DEVICE_PRIVATE], or the proposal's HMM_PFN_DEVICE_PRIVATE */
+export const CPU_DEVPRIV = 4;
+
+const TWO32 = 4294967296;
+
+function halves(v: bigint): [number, number] {
+  return [Number(v & 0xffffffffn), Number((v >> 32n) & 0xffffffffn)];
+}
+
+function flagMask(layout: PfnLayout, name: string): bigint {
+  return layout.flags.find((f) => f.name === name)?.mask ?? 0n;
+}
+
+export class Encoder {
+  readonly legacy: boolean;
+  readonly validLo: number; readonly validHi: number;
+  readonly writeLo: number; readonly writeHi: number;
+  readonly errorLo: number; readonly errorHi: number;
+  readonly devLo: number; readonly devHi: number;
+  readonly inoutLo: number; readonly inoutHi: number;
+  readonly noneLo: number; readonly noneHi: number;
+  readonly errValLo: number; readonly errValHi: number;
+  readonly specialLo: number; readonly specialHi: number;
+  readonly hasSpecialValue: boolean;
+  readonly pfnShift: number;
+  /** order shift minus 32 (the field lies in the high half), or -1 when no order is written */
+  readonly orderHiShift: number;
+  /** the legacy DEVICE_PRIVATE request bit exists (≤5.6 profile with a non-zero flag) */
+  readonly hasDevPrivFlag: boolean;
+
+  constructor(readonly layout: PfnLayout, b: Behaviour) {
+    this.legacy = layout.era === 'legacy';
+    [this.validLo, this.validHi] = halves(flagMask(layout, 'VALID'));
+    [this.writeLo, this.writeHi] = halves(flagMask(layout, 'WRITE'));
+    [this.errorLo, this.errorHi] = halves(flagMask(layout, 'ERROR'));
+    const dp = flagMask(layout, 'DEVICE_PRIVATE');
+    [this.devLo, this.devHi] = halves(dp);
+    this.hasDevPrivFlag = dp !== 0n;
+    [this.inoutLo, this.inoutHi] = b.stickyInout ? halves(layout.inoutMask) : [0, 0];
+    const vals = layout.values;
+    [this.noneLo, this.noneHi] = halves(vals?.NONE ?? 0n);
+    [this.errValLo, this.errValHi] = halves(vals?.ERROR ?? 0n);
+    this.hasSpecialValue = vals?.SPECIAL !== undefined;
+    [this.specialLo, this.specialHi] = halves(vals?.SPECIAL ?? vals?.ERROR ?? 0n);
+    this.pfnShift = layout.pfnShift;
+    this.orderHiShift = layout.order && b.orderField && layout.order.shift >= 32 ? layout.order.shift - 32 : -1;
+  }
+
+  /** Store `pfn | cpu flags | order` at idx. */
+  storePfn(w: Uint32Array, idx: number, pfn: number, cpu: number, order: number): void {
+    let lo: number; let hi: number;
+    const j = 2 * idx;
+    if (this.legacy) {
+      if (this.pfnShift <= 20) {
+        const v = pfn * 2 ** this.pfnShift;
+        lo = v % TWO32; hi = Math.floor(v / TWO32);
+      } else {
+        const v = (BigInt(pfn) << BigInt(this.pfnShift)) & 0xffffffffffffffffn;
+        lo = Number(v & 0xffffffffn); hi = Number(v >> 32n);
+      }
+      // hmm_device_entry_from_pfn() always ORs flags[VALID]
+      lo |= this.validLo; hi |= this.validHi;
+    } else {
+      lo = pfn; hi = 0;
+      if (cpu & CPU_VALID) { lo |= this.validLo; hi |= this.validHi; }
+      if (this.orderHiShift >= 0 && order) hi |= order << this.orderHiShift;
+    }
+    if (cpu & CPU_WRITE) { lo |= this.writeLo; hi |= this.writeHi; }
+    if (cpu & CPU_DEVPRIV) { lo |= this.devLo; hi |= this.devHi; }
+    if (this.inoutHi | this.inoutLo) { lo |= w[j] & this.inoutLo; hi |= w[j + 1] & this.inoutHi; }
+    w[j] = lo >>> 0;
+    w[j + 1] = hi >>> 0;
+  }
+
+  /** Store consecutive pfns pfn0, pfn0+1, … over [i0, i1) with the same flags (PMD/PUD/hugetlb fills). */
+  storeRun(w: Uint32Array, i0: number, i1: number, pfn0: number, cpu: number, order: number): void {
+    if (!this.legacy && !(this.inoutHi | this.inoutLo)) {
+      let hi = 0; let lo = 0;
+      if (cpu & CPU_VALID) { lo |= this.validLo; hi |= this.validHi; }
+      if (cpu & CPU_WRITE) { lo |= this.writeLo; hi |= this.writeHi; }
+      if (cpu & CPU_DEVPRIV) { lo |= this.devLo; hi |= this.devHi; }
+      if (this.orderHiShift >= 0 && order) hi |= order << this.orderHiShift;
+      hi >>>= 0;
+      for (let i = i0, pfn = pfn0; i < i1; i++, pfn++) {
+        w[2 * i] = (pfn | lo) >>> 0;
+        w[2 * i + 1] = hi;
+      }
+      return;
+    }
+    for (let i = i0, pfn = pfn0; i < i1; i++, pfn++) this.storePfn(w, i, pfn, cpu, order);
+  }
+
+  /** 0 (modern: "not present, faultable") or values[NONE] (legacy). */
+  storeNone(w: Uint32Array, i0: number, i1: number): void {
+    const lo = this.legacy ? this.noneLo : 0;
+    const hi = this.legacy ? this.noneHi : 0;
+    this.fill(w, i0, i1, lo, hi);
+  }
+
+  /** ERROR flag (modern) or values[ERROR] (legacy). */
+  storeError(w: Uint32Array, i0: number, i1: number): void {
+    if (this.legacy) this.fill(w, i0, i1, this.errValLo, this.errValHi);
+    else this.fill(w, i0, i1, this.errorLo, this.errorHi);
+  }
+
+  /** values[SPECIAL] (legacy ≤5.7); modern layouts have none (the caller stores ERROR). */
+  storeSpecial(w: Uint32Array, i0: number, i1: number): void {
+    this.fill(w, i0, i1, this.specialLo, this.specialHi);
+  }
+
+  private fill(w: Uint32Array, i0: number, i1: number, lo: number, hi: number): void {
+    const il = this.inoutLo; const ih = this.inoutHi;
+    if (il | ih) {
+      for (let i = i0; i < i1; i++) {
+        w[2 * i] = (lo | (w[2 * i] & il)) >>> 0;
+        w[2 * i + 1] = (hi | (w[2 * i + 1] & ih)) >>> 0;
+      }
+    } else {
+      for (let i = i0; i < i1; i++) { w[2 * i] = lo >>> 0; w[2 * i + 1] = hi >>> 0; }
+    }
+  }
+}

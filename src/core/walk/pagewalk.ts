@@ -1,0 +1,98 @@
+/**
+ * walk_page_range() (mm/pagewalk.c) with hmm_walk_ops: gaps between VMAs go to pte_hole with no VMA; each VMA is
+ * first offered to test_walk; hugetlb VMAs are walked per huge page (hugetlb_entry if the slot exists, else
+ * pte_hole); other VMAs level by level: a none PGD/PUD/PMD entry gives pte_hole over that entry's span (clipped to
+ * the VMA and the range), a PUD leaf goes to pud_entry, a non-none PMD to pmd_entry.
+ *
+ * A callback returning RESYNC (a `during` step changed the address space) resumes the walk at ws.resumeAt with
+ * fresh lookups — the simulator's stand-in for "the other thread's change happened between two reads".
+ */
+import { isLeaf } from '../mm/pagetable';
+import type { Vma } from '../mm/vma';
+import { hmmVmaWalkHole } from './hole';
+import { hmmVmaWalkHugetlbEntry } from './hugetlb';
+import { hmmVmaWalkPmd } from './pmd';
+import { hmmVmaWalkPud } from './pud';
+import { EINVAL, RESYNC, type WalkState } from './state';
+import { hmmVmaWalkTest } from './test-walk';
+
+export function walkPageRange(ws: WalkState, start: number, end: number): number {
+  if (start >= end) return -EINVAL;
+  const p = ws.p;
+  let addr = start;
+  while (addr < end) {
+    const vma = p.vmas.findFrom(addr);
+    let r: number;
+    let next: number;
+    if (!vma || vma.start >= end) {
+      next = end;
+      r = hmmVmaWalkHole(ws, addr, end, undefined, 'no VMA');
+    } else if (vma.start > addr) {
+      next = vma.start;
+      r = hmmVmaWalkHole(ws, addr, next, undefined, 'no VMA');
+    } else {
+      next = Math.min(end, vma.end);
+      r = hmmVmaWalkTest(ws, addr, next, vma);
+      if (r === 1) r = 0;
+      else if (r === 0) r = walkVma(ws, addr, next, vma);
+    }
+    if (r === RESYNC) { addr = ws.resumeAt; continue; }
+    if (r) return r;
+    if (ws.b.lastTracksProgress) ws.last = next;
+    addr = next;
+  }
+  return 0;
+}
+
+function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
+  const p = ws.p;
+  const g = p.g;
+  if (vma.hugetlbOrder) {
+    const span = 2 ** vma.hugetlbOrder;
+    const atPud = vma.hugetlbOrder === g.pudOrder;
+    for (let a = start; a < end;) {
+      const next = Math.min(end, Math.floor(a / span) * span + span);
+      const slotExists = atPud ? p.pt.pudTable(a, false) !== undefined : p.pt.pmdTable(a, false) !== undefined;
+      let r: number;
+      if (slotExists) {
+        r = hmmVmaWalkHugetlbEntry(ws, a, next, vma, atPud ? p.pt.pudLeaf(a) : p.pt.pmdLeaf(a));
+      } else {
+        r = hmmVmaWalkHole(ws, a, next, vma, atPud ? 'no PUD table' : 'no PMD table');
+      }
+      if (r) return r;
+      a = next;
+    }
+    return 0;
+  }
+  for (let a = start; a < end;) {
+    const hit = p.pt.lookup(a);
+    let next: number;
+    let r: number;
+    switch (hit.level) {
+      case 'pgd-none':
+        next = Math.min(end, Math.floor(a / g.pgdPages) * g.pgdPages + g.pgdPages);
+        r = hmmVmaWalkHole(ws, a, next, vma, 'PGD none');
+        break;
+      case 'pud-none':
+        next = Math.min(end, Math.floor(a / g.pudPages) * g.pudPages + g.pudPages);
+        r = hmmVmaWalkHole(ws, a, next, vma, 'PUD none');
+        break;
+      case 'pud-leaf':
+        next = Math.min(end, Math.floor(a / g.pudPages) * g.pudPages + g.pudPages);
+        r = hmmVmaWalkPud(ws, a, next, vma, hit.leaf);
+        break;
+      case 'pmd-none':
+        next = Math.min(end, Math.floor(a / g.pmdPages) * g.pmdPages + g.pmdPages);
+        r = hmmVmaWalkHole(ws, a, next, vma, 'PMD none');
+        break;
+      default: {
+        next = Math.min(end, Math.floor(a / g.pmdPages) * g.pmdPages + g.pmdPages);
+        const slot = hit.level === 'pmd-leaf' ? hit.leaf : hit.table;
+        r = hmmVmaWalkPmd(ws, a, next, vma, isLeaf(slot) ? slot : slot);
+      }
+    }
+    if (r) return r;
+    a = next;
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+/**
+ * hmm_vma_fault(): fault [addr, end) in with handle_mm_fault(), one page at a time, all with the write-ness the
+ * caller computed (the first page's, on the PTE path). Returns -EPERM (write needed, VMA without VM_WRITE; checked
+ * before any page is faulted), -EFAULT (a fault returned VM_FAULT_ERROR), or -EBUSY so hmm_range_fault() re-walks
+ * from `last` = addr. 5.7+: no FAULT_FLAG_ALLOW_RETRY, so the mmap lock is never dropped.
+ */
+import { faultCodeName, handleMmFault } from '../mm/fault';
+import type { Vma } from '../mm/vma';
+import { EBUSY, EFAULT, EPERM, NEED_WRITE_FAULT, type WalkState } from './state';
+
+export function hmmVmaFault(ws: WalkState, addr: number, end: number, required: number, vma: Vma, why: string): number {
+  ws.last = addr;
+  const write = (required & NEED_WRITE_FAULT) !== 0;
+  const i0 = ws.idx(addr);
+  const i1 = ws.idx(end);
+  if (write && !vma.write) {
+    ws.event('hmm_vma_fault', i0, i0 + 1, 'vma:no-VM_WRITE', 'return -EPERM',
+      `${why}; a write fault is needed but the VMA has no VM_WRITE, so hmm_vma_fault() returns -EPERM before faulting anything`, 'error');
+    return -EPERM;
+  }
+  ws.event('hmm_vma_fault', i0, i1, write ? 'fault:write' : 'fault:read', `fault ${end - addr} page(s) ${write ? 'for write' : 'for read'}`,
+    `${why}; hmm_vma_fault() calls handle_mm_fault() on every page from here to the end of this ${end - addr > 1 ? 'chunk' : 'page'} with the same flags`, 'fault');
+  for (let vpn = addr; vpn < end; vpn++) {
+    const r = handleMmFault(ws.p, vma, vpn, write);
+    ws.faulted++;
+    const i = ws.idx(vpn);
+    if (r.code) {
+      ws.failVpn = vpn;
+      ws.event('handle_mm_fault', i, i + 1, 'fault:error', `${faultCodeName(r.code)} -> return -EFAULT`,
+        `${r.what}; any VM_FAULT_ERROR makes hmm_vma_fault() return -EFAULT`, 'error');
+      return -EFAULT;
+    }
+    ws.event('handle_mm_fault', i, i + 1, 'fault:ok', r.what, r.what, 'fault');
+  }
+  ws.event('hmm_vma_fault', i1, i1, 'fault:done', 'return -EBUSY (re-walk from last)',
+    `the faults are done; hmm_vma_fault() returns -EBUSY and hmm_range_fault() walks again from ${ws.p.addr(addr)} (last)`, 'restart');
+  return -EBUSY;
+}
