@@ -18,14 +18,22 @@ export interface Behaviour {
   readonly legacyEncoding: boolean;
   /** ≤5.7 — hmm_range_fault() returns `long`: a page count on success (5.8 made it 0 / -errno). */
   readonly returnsPageCount: boolean;
-  /** 5.7 only — the success count is (hmm_vma_walk.last - start) >> PAGE_SHIFT, and `last` only moves in hmm_vma_fault(). */
-  readonly countFromFaultCursor: boolean;
   /** ≤5.4 — the per-VMA loop of hmm_range_fault() clears [last, end) to values[NONE] on error (hmm_pfns_clear).
    *  Removed in 5.5 by "mm/hmm: make full use of walk_page_range()" (the walk_page_range()/test_walk rework). */
   readonly clearsOnError: boolean;
-  /** ≤5.6 — hmm_vma_walk.last follows the walk (set to the end of each handled range), so the `long` success value
-   *  is the number of pages walked. 5.7 stopped updating it outside hmm_vma_fault() (see countFromFaultCursor). */
-  readonly lastTracksProgress: boolean;
+  /** ≤5.7 — hmm_vma_walk.last is moved by the stores: to the end of each PTE loop, PMD/PUD/hugetlb fill and
+   *  excluded-VMA fill, to the START of a hole stored without a fault, to the address of a fault. The `long` success
+   *  value is (last - start) >> PAGE_SHIFT, so a range ending in an unfaulted hole counts short. */
+  readonly lastMovedByStores: boolean;
+  /** ≤5.6 — hmm_vma_walk_hole_() faults page by page: values[NONE] is stored in each page right before its fault
+   *  and values[ERROR] into the page whose fault fails (hmm_vma_do_fault); a hole without a VMA with a request
+   *  stores values[ERROR] into its first page. 5.7+: nothing is stored on these paths. */
+  readonly holeFaultPerPage: boolean;
+  /** ≤5.6 — hmm_vma_handle_pte(): a non-present entry that is not swap, device-private or migration (hwpoison …)
+   *  stores values[ERROR] and returns -EFAULT even in a snapshot. 5.7 checks the request first (snapshot: NONE). */
+  readonly nonPresentErrorInSnapshot: boolean;
+  /** ≤5.7 — that "everything else" -EFAULT also stores values[ERROR] into the failing entry (5.8: no store). */
+  readonly storesErrorOnFailure: boolean;
   /** ≤5.6 — hmm_vma_handle_pte(): a special PTE stores values[SPECIAL] and returns -EFAULT even in a snapshot.
    *  (Unreachable with the modelled VMAs: special PTEs live in VM_MIXEDMAP/VM_PFNMAP VMAs, excluded before 5.17.) */
   readonly specialEfaultInSnapshot: boolean;
@@ -84,9 +92,11 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     proposal,
     legacyEncoding: !atLeast(k, 5, 8),
     returnsPageCount: !atLeast(k, 5, 8),
-    countFromFaultCursor: atLeast(k, 5, 7) && !atLeast(k, 5, 8),
     clearsOnError: !atLeast(k, 5, 5),
-    lastTracksProgress: !atLeast(k, 5, 7),
+    lastMovedByStores: !atLeast(k, 5, 8),
+    holeFaultPerPage: !atLeast(k, 5, 7),
+    nonPresentErrorInSnapshot: !atLeast(k, 5, 7),
+    storesErrorOnFailure: !atLeast(k, 5, 8),
     specialEfaultInSnapshot: !atLeast(k, 5, 7),
     snapshotNoVmaHoleNone: !atLeast(k, 5, 7),
     excludedVmaEfaultInSnapshot: !atLeast(k, 5, 7),

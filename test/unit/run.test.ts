@@ -47,6 +47,13 @@ test('maxPages: a larger walk is refused with a message naming the limit and the
   assert.match(r.diagnostics[0].message, /64 pages, more than the limit of 16 pages \(the hmm\.maxPages setting/);
 });
 
+test('maxPages also bounds steps that touch every page (write, set, exclusive, migrate …)', () => {
+  const r = runText('  - mmap: { name: buf, pages: 134217728, prot: rw }\n  - exclusive: { at: buf, pages: 134217728, device: gpu0 }\n'
+    + '  - walk: { at: buf+134217726, pages: 2, mode: snapshot }\n', { maxPages: 4096 });
+  assert.match(r.diagnostics[0].message, /exclusive touches 134217728 pages one by one, more than the limit of 4096 pages \(the hmm\.maxPages setting/);
+  assert.deepEqual([...r.result!.walks[0].pfns], [0n, 0n]);
+});
+
 test('options: mode, device and kernel overrides; walk filter; progress; cancellation', () => {
   const body = '  - mmap: { name: buf, pages: 2, prot: rw }\n  - migrate: { at: buf+1, pages: 1, to: gpu1 }\n'
     + '  - walk: { name: a, device: gpu0, at: buf, pages: 2, mode: snapshot }\n'

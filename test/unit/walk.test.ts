@@ -312,11 +312,15 @@ test('legacy ≤5.6: device-private pages carry flags[DEVICE_PRIVATE] for every 
   assert.equal(r.walks[2].pfns[0] & 0x10n, 0x10n);
 });
 
-test('legacy 5.7: the success count is (last - start) >> PAGE_SHIFT, which stays at the first faulted page', () => {
-  const r = run('  - mmap: { name: buf, pages: 4, prot: rw }\n  - write: { at: buf, pages: 2 }\n' + walk('f', 4, 'fault'), 'v5.7', 'legacy: amdgpu\n');
-  assert.equal(r.walks[0].ret, 2);
-  const s = run('  - mmap: { name: buf, pages: 4, prot: rw }\n' + walk('s', 4, 'snapshot'), 'v5.7', 'legacy: amdgpu\n');
-  assert.equal(s.walks[0].ret, 0);
+test('hmm_range_fault (≤5.7): the success count is (last - start) >> PAGE_SHIFT; last stays at the start of an unfaulted hole', () => {
+  const r = run('  - mmap: { name: buf, pages: 4, prot: rw }\n  - write: { at: buf, pages: 2 }\n' + walk('f', 4, 'fault')
+    + '  - mmap: { name: e, pages: 4, prot: rw }\n  - walk: { at: e, pages: 4, mode: snapshot }\n'
+    + '  - walk: { at: buf, pages: 8, mode: snapshot }\n', 'v5.7', 'legacy: amdgpu\n');
+  assert.equal(r.walks[0].ret, 4, 'the re-walk stores through the whole PTE table');
+  assert.equal(r.walks[1].ret, 0, 'one pte_hole stored without a fault: last stays at its start');
+  assert.ok(r.walks[2].ret >= 0);
+  const m = run('  - mmap: { name: buf, pages: 4, prot: rw }\n' + walk('s', 4, 'snapshot'), 'v5.8');
+  assert.equal(m.walks[0].ret, 0, '5.8+: 0 or -errno');
 });
 
 test('write fault on a THP shared after fork splits it: the result has order 0', () => {
@@ -381,4 +385,13 @@ test('hmm_vma_walk_pmd: a PMD migration entry is 0 in a snapshot; a fault waits 
   assert.equal(f.out.ret, 0);
   assert.deepEqual(decodePfn(f.out.pfns[0], f.layout).flags, ['VALID', 'WRITE']);
   assert.ok(f.out.trace.some((e) => e.state === 'pmd:migration' && e.kind === 'restart'));
+});
+
+test('COW after fork: each driver call gets one PMD chunk further (one -EBUSY per chunk); the trace follows runs, not pages', () => {
+  const r = run('  - mmap: { name: buf, pages: 65536, prot: rw }\n  - write: { at: buf, pages: 65536 }\n  - fork: {}\n' + walk('w', 65536, 'fault_write'));
+  const w = r.walks[0];
+  assert.equal(w.ret, 0);
+  assert.equal(w.attempts, 65536 / 512 + 1);
+  assert.ok(w.trace.length < (65536 / 512) * 12, `${w.trace.length} events`);
+  assert.ok(!w.trace.some((e) => e.state === 'trace:truncated'));
 });

@@ -13,7 +13,17 @@ import { Encoder } from './encode';
 import { hmmRangeFault } from './range-fault';
 import { EBUSY, errnoName, WalkState, type DuringHook } from './state';
 
-export const MAX_DRIVER_CALLS = 32;
+/**
+ * Calls the driver loop makes before giving up (its stand-in for HMM_RANGE_DEFAULT_TIMEOUT). Each call that ends in
+ * -EBUSY has made progress (at least one fault chunk), and a COW-breaking write walk needs one call per PMD chunk,
+ * so the bound grows with the range: 16 + 2 calls per PMD chunk of the range.
+ */
+/** Pages the driver loop may walk in total over all its calls before it gives up like a timed-out driver. */
+export const DRIVER_WORK_BUDGET = 1 << 28;
+
+export function maxDriverCalls(pages: number, pmdPages: number): number {
+  return 16 + 2 * Math.ceil(pages / pmdPages);
+}
 
 export interface WalkRequest {
   /** first vpn */
@@ -53,9 +63,10 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
         : `${inv.cause}: MMU_NOTIFY_MIGRATE with owner ${inv.owner}, the walking device itself; test_hmm's invalidate callback ignores it`, 'notifier');
   });
   ws.sub = sub;
-  const maxCalls = req.maxCalls ?? MAX_DRIVER_CALLS;
+  const maxCalls = req.maxCalls ?? maxDriverCalls(req.pages, p.g.pmdPages);
   let calls = 0;
   let ret = 0;
+  let work = 0;
   try {
     while (true) {
       calls++;
@@ -63,8 +74,9 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
       ws.event('mmu_interval_read_begin', 0, 0, 'notifier:begin', `seq = ${ws.notifierSeq}`,
         `call ${calls}: the driver reads the interval sequence, takes the mmap read lock and calls hmm_range_fault()`, 'info');
       ret = hmmRangeFault(ws);
+      work += Math.max(1, ws.last - req.start);
       if (ret === -EBUSY) {
-        if (req.retry && calls < maxCalls) {
+        if (req.retry && calls < maxCalls && work < DRIVER_WORK_BUDGET) {
           pfns.set(req.input);
           ws.attempt++;
           ws.event('driver', 0, 0, 'driver:retry', 'goto again', '-EBUSY: the driver loop refills the input words and starts again', 'retry');
@@ -87,9 +99,9 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
       }
       break;
     }
-    if (ret === -EBUSY && req.retry && calls >= maxCalls) {
+    if (ret === -EBUSY && req.retry && (calls >= maxCalls || work >= DRIVER_WORK_BUDGET)) {
       ws.event('driver', req.pages, req.pages, 'driver:timeout', 'return -EBUSY',
-        `still -EBUSY after ${calls} calls: the driver's timeout (HMM_RANGE_DEFAULT_TIMEOUT) ends the loop`, 'error');
+        `still -EBUSY after ${calls} calls (${work} pages walked): the driver's timeout (HMM_RANGE_DEFAULT_TIMEOUT) ends the loop`, 'error');
     }
   } finally {
     p.notifier.remove(sub);

@@ -14,6 +14,14 @@ export function hmmVmaWalkHole(ws: WalkState, addr: number, end: number, vma: Vm
   const required = ws.rangeNeedFault(i0, i1, 0);
   if (!vma) {
     if (required) {
+      if (ws.b.holeFaultPerPage) {
+        // ≤5.6: hmm_vma_walk_hole_() stores values[NONE], then hmm_vma_do_fault() finds no VMA and stores values[ERROR]
+        ws.last = addr;
+        ws.enc.storeError(ws.w32, i0, i0 + 1);
+        ws.event('hmm_vma_walk_hole', i0, i0 + 1, 'hole:no-vma', 'store values[ERROR], return -EFAULT',
+          'no VMA here and a fault was requested: up to 5.6 the first page of the hole gets values[ERROR] and the call fails with -EFAULT', 'error');
+        return -EFAULT;
+      }
       ws.event('hmm_vma_walk_hole', i0, i1, 'hole:no-vma', 'return -EFAULT',
         'no VMA covers these addresses and a fault was requested: hmm_vma_walk_hole() returns -EFAULT', 'error');
       return -EFAULT;

@@ -24,21 +24,27 @@ export function walkPageRange(ws: WalkState, start: number, end: number): number
     const vma = p.vmas.findFrom(addr);
     let r: number;
     let next: number;
+    let hole = false;
     if (!vma || vma.start >= end) {
       next = end;
+      hole = true;
       r = hmmVmaWalkHole(ws, addr, end, undefined, 'no VMA');
     } else if (vma.start > addr) {
       next = vma.start;
+      hole = true;
       r = hmmVmaWalkHole(ws, addr, next, undefined, 'no VMA');
     } else {
       next = Math.min(end, vma.end);
       r = hmmVmaWalkTest(ws, addr, next, vma);
-      if (r === 1) r = 0;
-      else if (r === 0) r = walkVma(ws, addr, next, vma);
+      if (r === 1) {
+        r = 0;
+        if (ws.b.lastMovedByStores) ws.last = next;
+      } else if (r === 0) r = walkVma(ws, addr, next, vma);
     }
     if (r === RESYNC) { addr = ws.resumeAt; continue; }
     if (r) return r;
-    if (ws.b.lastTracksProgress) ws.last = next;
+    // ≤5.7: the stores move `last` (a hole stored without a fault leaves it at the hole's start)
+    if (ws.b.lastMovedByStores && hole) ws.last = addr;
     addr = next;
   }
   return 0;
@@ -60,6 +66,7 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
         r = hmmVmaWalkHole(ws, a, next, vma, atPud ? 'no PUD table' : 'no PMD table');
       }
       if (r) return r;
+      if (ws.b.lastMovedByStores) ws.last = slotExists ? next : a;
       a = next;
     }
     return 0;
@@ -68,6 +75,7 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
     const hit = p.pt.lookup(a);
     let next: number;
     let r: number;
+    const isHole = hit.level === 'pgd-none' || hit.level === 'pud-none' || hit.level === 'pmd-none';
     switch (hit.level) {
       case 'pgd-none':
         next = Math.min(end, Math.floor(a / g.pgdPages) * g.pgdPages + g.pgdPages);
@@ -92,6 +100,7 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
       }
     }
     if (r) return r;
+    if (ws.b.lastMovedByStores) ws.last = isHole ? a : next;
     a = next;
   }
   return 0;

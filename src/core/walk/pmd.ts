@@ -45,6 +45,7 @@ export function hmmVmaWalkPmd(ws: WalkState, addr: number, end: number, vma: Vma
   const i0 = ws.idx(addr);
   const i1 = ws.idx(end);
   if (!isLeaf(slot)) return walkPteTable(ws, vma, slot, pmdStart, addr, end);
+  // (≤5.7: the caller moves `last` to `end` after a successful PMD callback)
   const leaf = slot;
   const order = g.pmdOrder;
   switch (leaf.kind) {
@@ -70,9 +71,13 @@ export function hmmVmaWalkPmd(ws: WalkState, addr: number, end: number, vma: Vma
       }
       if (ws.owner !== undefined && dev === ws.owner) {
         const cpu = CPU_VALID | (leaf.write ? CPU_WRITE : 0) | (b.proposal && ws.enc.hasDevPrivFlag ? CPU_DEVPRIV : 0);
-        return storeRun(ws, addr, end, leaf.pfn + (addr - pmdStart), cpu, order, 'hmm_vma_handle_absent_pmd', state,
+        // kernel quirk: the fill starts at the entry's head pfn for the first page of [addr, end), without adding
+        // the offset of addr inside the PMD (hmm_vma_handle_pmd/pud/hugetlb do add it)
+        const offset = addr - pmdStart;
+        return storeRun(ws, addr, end, leaf.pfn, cpu, order, 'hmm_vma_handle_absent_pmd', state,
           `fill pfn|${ws.flagsText(cpu, order)}`,
-          `device-private THP owned by ${dev}, the caller's dev_private_owner: every page reported with its device pfn and order ${order}, never faulted`);
+          `device-private THP owned by ${dev}, the caller's dev_private_owner: every page reported with its device pfn and order ${order}, never faulted`
+          + (offset ? `; the walk starts ${offset} pages into the THP, yet the first word carries the THP's head pfn (hmm_vma_handle_absent_pmd() does not add the offset)` : ''));
       }
       const req = ws.rangeNeedFault(i0, i1, 0);
       if (req) {

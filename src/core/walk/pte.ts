@@ -192,6 +192,16 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     }
   }
 
+  const everythingElse = kind === K_HWPOISON || (kind === K_MARKER) || (kind === K_DEVICE_EXCLUSIVE && !b.deviceExclusive);
+  if (everythingElse && b.nonPresentErrorInSnapshot) {
+    // ≤5.6: checked before the request — values[ERROR] and -EFAULT even in a snapshot
+    enc.storeError(w32, i, i + 1);
+    ws.last = vpn;
+    flush(ws, run);
+    ws.event(FN, i, i + 1, kind === K_HWPOISON ? 'pte:hwpoison' : 'pte:non-present', 'store values[ERROR], return -EFAULT',
+      'a non-present entry that is neither swap, device-private nor migration: up to 5.6 hmm_vma_handle_pte() stores values[ERROR] and fails with -EFAULT, even in a snapshot', 'error');
+    return -EFAULT;
+  }
   const req = ws.needFault(i, 0);
   const stateOf = (): string => {
     switch (kind) {
@@ -239,7 +249,8 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     return -EBUSY;
   }
   flush(ws, run);
-  ws.event(FN, i, i + 1, state, 'return -EFAULT', kind === K_HWPOISON
+  if (b.storesErrorOnFailure) enc.storeError(w32, i, i + 1);
+  ws.event(FN, i, i + 1, state, b.storesErrorOnFailure ? 'store values[ERROR], return -EFAULT' : 'return -EFAULT', kind === K_HWPOISON
     ? 'a hardware-poisoned page cannot be faulted in: -EFAULT'
     : `a ${markerName(marker)} marker is not none-like on this release and cannot be faulted: -EFAULT`, 'error');
   return -EFAULT;

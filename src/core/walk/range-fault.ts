@@ -32,10 +32,9 @@ export function hmmRangeFault(ws: WalkState): number {
       `up to 5.4 hmm_range_fault() clears every entry from last (${p.addr(ws.last)}) to the end on error (hmm_pfns_clear)`, 'error');
   }
   if (ret === 0 && ws.b.returnsPageCount) {
-    ret = ws.b.countFromFaultCursor ? ws.last - ws.start : n;
-    ws.event('hmm_range_fault', n, n, 'done', `return ${ret}`, ws.b.countFromFaultCursor
-      ? 'v5.7 returns (hmm_vma_walk.last - start) >> PAGE_SHIFT, and last only moves when a fault is taken: the count is not the number of valid pages'
-      : 'up to 5.6 hmm_range_fault() returns the number of pages walked', 'info');
+    ret = ws.last - ws.start;
+    ws.event('hmm_range_fault', n, n, 'done', `return ${ret}`,
+      `up to 5.7 hmm_range_fault() returns (hmm_vma_walk.last - start) >> PAGE_SHIFT; last follows the stores but stays at the start of a hole stored without a fault, so the count is ${ret === n ? 'the whole range here' : 'short of the range here'}`, 'info');
   } else {
     const i = ret === 0 ? n : ws.idx(Math.max(ws.last, ws.start));
     ws.event('hmm_range_fault', i, i, 'done', `return ${errnoName(ret)}`, ret === 0

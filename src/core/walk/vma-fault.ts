@@ -20,12 +20,16 @@ export function hmmVmaFault(ws: WalkState, addr: number, end: number, required: 
   }
   ws.event('hmm_vma_fault', i0, i1, write ? 'fault:write' : 'fault:read', `fault ${end - addr} page(s) ${write ? 'for write' : 'for read'}`,
     `${why}; hmm_vma_fault() calls handle_mm_fault() on every page from here to the end of this ${end - addr > 1 ? 'chunk' : 'page'} with the same flags`, 'fault');
+  const perPage = ws.b.holeFaultPerPage;
   for (let vpn = addr; vpn < end; vpn++) {
+    const i = ws.idx(vpn);
+    // ≤5.6 hmm_vma_walk_hole_(): values[NONE] goes into each page right before its fault
+    if (perPage) ws.enc.storeNone(ws.w32, i, i + 1);
     const r = handleMmFault(ws.p, vma, vpn, write);
     ws.faulted++;
-    const i = ws.idx(vpn);
     if (r.code) {
       ws.failVpn = vpn;
+      if (perPage) ws.enc.storeError(ws.w32, i, i + 1);
       ws.event('handle_mm_fault', i, i + 1, 'fault:error', `${faultCodeName(r.code)} -> return -EFAULT`,
         `${r.what}; any VM_FAULT_ERROR makes hmm_vma_fault() return -EFAULT`, 'error');
       return -EFAULT;
