@@ -43,6 +43,11 @@ const bundles = [
     ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js',
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
   },
+  { // the scenario parser and runner (with yaml) for the Node host: main.ts requires dist/core.js on first use, so
+    // activation loads only the glue (src/extension/scenarioCore.ts)
+    ...common, entryPoints: { core: 'src/extension/scenarioCore.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
   { // web extension host (browser worker): no Node API in the path
     ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js',
     platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
@@ -63,6 +68,11 @@ const bundles = [
   { // integration suite (runs inside the real extension host)
     ...common, minify: false, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js',
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'],
+  },
+  { // the same kind of suite for the WEB extension host (browser worker): mocha's browser build, no Node API
+    ...common, minify: false, entryPoints: ['test/integration/web/index.ts'], outfile: 'out/test/integration-web/index.js',
+    platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
+    define: { ...common.define, 'process.platform': '"web"' },
   },
 ].filter((b) => {
   const entries = Array.isArray(b.entryPoints) ? b.entryPoints : Object.values(b.entryPoints);

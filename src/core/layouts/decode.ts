@@ -6,151 +6,179 @@
  *    only the three top bits, so bits 56..60 (the 5.10+ order field) belong to the pfn there.
  *  - legacy (4.17–5.7): `word >> pfn_shift`, as hmm_device_entry_to_pfn() does: every bit above the shift, including
  *    any driver flag a custom profile put there. Bits below the shift that are no flag of the profile are reported.
+ *
+ * Speed: a decode reads the word as two 32-bit halves against per-layout tables (./decodeTables.ts), returns a shared
+ * frozen `flags` array per flag combination, and computes `pfn`, `physAddr`, `mappingSize`, `meaning` and
+ * `problems` only when they are read (getters; the text comes from ./explain.ts). Bulk callers that never read the
+ * text pay for flags and order only.
  */
 import type { DecodedPfn, PfnLayout } from './types';
-import { describeBits, formatSize, hex, MAX_MAPPING_BYTES, MAX_PHYS_ADDR_BITS, U64_MASK } from './bits';
-import { MODERN_LAYOUTS } from './modern';
+import { hex, U64_MASK } from './bits';
+import { decodeTables, flagCode, flagNames, type DecodeTables } from './decodeTables';
+import { explainPfn, type Explained } from './explain';
 
-function has(layout: PfnLayout, flags: readonly string[], name: string): boolean {
-  return flags.includes(name) && layout.flags.some((f) => f.name === name);
+type LegacyValue = 'ERROR' | 'NONE' | 'SPECIAL';
+
+/** Scratch for splitting a u64 bigint into halves without bigint arithmetic. */
+const WORD = new BigUint64Array(1);
+const HALVES = new Int32Array(WORD.buffer);
+const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HI = 1 - LO;
+
+/** The result of decodePfn: fields read at once, the rest computed on first access (same values as plain fields). */
+class DecodedWord implements DecodedPfn {
+  readonly raw: bigint;
+  readonly layout: PfnLayout;
+  readonly flags: readonly string[];
+  readonly value: LegacyValue | undefined;
+  readonly order: number;
+  readonly #pageSize: number;
+  /** problems about the input itself (out of range, odd page size); undefined when none */
+  readonly #inputProblems: string[] | undefined;
+  #pfn: bigint | undefined;
+  #text: Explained | undefined;
+
+  constructor(raw: bigint, layout: PfnLayout, flags: readonly string[], value: LegacyValue | undefined, order: number,
+    pageSize: number, inputProblems: string[] | undefined) {
+    this.raw = raw;
+    this.layout = layout;
+    this.flags = flags;
+    this.value = value;
+    this.order = order;
+    this.#pageSize = pageSize;
+    this.#inputProblems = inputProblems;
+    this.#pfn = undefined;
+    this.#text = undefined;
+  }
+
+  get pfn(): bigint {
+    let p = this.#pfn;
+    if (p === undefined) {
+      const l = this.layout;
+      p = this.value !== undefined ? 0n : l.era === 'legacy' ? (this.raw >> BigInt(l.pfnShift)) & l.pfnMask : this.raw & l.pfnMask;
+      this.#pfn = p;
+    }
+    return p;
+  }
+
+  get physAddr(): bigint {
+    return this.value !== undefined ? 0n : this.pfn * BigInt(this.#pageSize);
+  }
+
+  get mappingSize(): bigint {
+    return BigInt(this.#pageSize) << BigInt(this.order);
+  }
+
+  get meaning(): string {
+    return this.#explained().meaning;
+  }
+
+  get problems(): readonly string[] {
+    return this.#explained().problems;
+  }
+
+  #explained(): Explained {
+    let t = this.#text;
+    if (t === undefined) {
+      t = explainPfn(this.raw, this.layout, this.#pageSize, this.flags, this.#inputProblems ? this.#inputProblems.slice() : []);
+      this.#text = t;
+    }
+    return t;
+  }
+
+  /** Every field as a plain object (JSON.stringify, logging): the getters do not survive a copy otherwise. */
+  toJSON(): DecodedPfn {
+    const { raw, layout, flags, value, pfn, physAddr, order, mappingSize, meaning, problems } = this;
+    return value !== undefined
+      ? { raw, layout, flags, value, pfn, physAddr, order, mappingSize, meaning, problems }
+      : { raw, layout, flags, pfn, physAddr, order, mappingSize, meaning, problems };
+  }
 }
 
-function flagsOf(raw: bigint, layout: PfnLayout): string[] {
+function isPageSize(pageSize: number): boolean {
+  return pageSize > 0 && Number.isInteger(pageSize) && (pageSize & (pageSize - 1)) === 0;
+}
+
+/** Flags of a word for layouts with more flags than a combination code holds (custom layouts only). */
+function flagsSlow(word: bigint, layout: PfnLayout): string[] {
   const out: string[] = [];
-  for (const f of layout.flags) {
-    if (f.mask !== 0n && (raw & f.mask) === f.mask) out.push(f.name);
-  }
+  for (const f of layout.flags) if (f.mask !== 0n && (word & f.mask) === f.mask) out.push(f.name);
   return out;
 }
 
-function pageShiftOf(pageSize: number): number {
-  return Math.round(Math.log2(pageSize));
-}
-
-/** Names of the fields that bits of `mask` are in other released modern layouts (hint for words from another era). */
-function fieldsElsewhere(mask: bigint, self: PfnLayout): string[] {
-  const hints: string[] = [];
-  for (const l of MODERN_LAYOUTS) {
-    if (l.id === self.id) continue;
-    const names = l.flags.filter((f) => (f.mask & mask) !== 0n).map((f) => f.name);
-    if (l.order) {
-      const om = ((1n << BigInt(l.order.bits)) - 1n) << BigInt(l.order.shift);
-      if ((om & mask) !== 0n) names.push('the map order field');
-    }
-    if (names.length > 0) hints.push(`${l.id}: ${names.join(', ')}`);
-  }
-  return hints;
-}
-
-function physProblem(pfn: bigint, pageSize: number, raw: bigint, pfnShiftInWord: number, layout: PfnLayout): string | undefined {
-  const pfnBits = MAX_PHYS_ADDR_BITS - pageShiftOf(pageSize);
-  const high = pfn >> BigInt(pfnBits);
-  if (high === 0n) return undefined;
-  const wordBits = (high << BigInt(pfnBits + pfnShiftInWord)) & U64_MASK & raw;
-  let msg = `pfn ${hex(pfn)} is beyond the ${MAX_PHYS_ADDR_BITS}-bit physical address space: ${describeBits(wordBits)} of the word `
-    + 'are set in positions no real pfn reaches';
-  if (layout.era === 'modern') {
-    const hints = fieldsElsewhere(wordBits, layout);
-    if (hints.length > 0) msg += ` (in other layouts: ${hints.join('; ')} — is this word from another kernel?)`;
-  }
-  return msg;
-}
-
-function orderText(order: number, mappingSize: bigint): string {
-  return order > 0 ? ` (in a ${formatSize(mappingSize)} CPU mapping, order ${order})` : '';
-}
-
-function decodeLegacy(raw: bigint, layout: PfnLayout, pageSize: number, problems: string[]): DecodedPfn {
-  const v = layout.values ?? { ERROR: -1n, NONE: -1n };
-  const size = BigInt(pageSize);
+function legacyValueOf(t: DecodeTables, lo: number, hi: number): LegacyValue | undefined {
   // hmm_device_entry_to_page(): whole-word values are compared first, in this order: NONE, ERROR, SPECIAL.
-  const value = raw === v.NONE ? 'NONE' : raw === v.ERROR ? 'ERROR'
-    : v.SPECIAL !== undefined && raw === v.SPECIAL ? 'SPECIAL' : undefined;
-  if (value !== undefined) {
-    let meaning: string;
-    if (value === 'NONE') meaning = `NONE (values[NONE] = ${hex(v.NONE)}): nothing mapped or not reported — a walk requesting flags[VALID] would fault it in`;
-    else if (value === 'ERROR') {
-      meaning = `ERROR (values[ERROR] = ${hex(v.ERROR)}): the device must not access this page`;
-      if (v.SPECIAL === v.ERROR) meaning += ' (SPECIAL has the same value in this profile, so it may also be a special pfn-map page)';
-    } else meaning = `SPECIAL (values[SPECIAL] = ${hex(v.SPECIAL ?? 0n)}): a special PTE (pfn-map without struct page) — the device must not mirror it`;
-    return { raw, layout, flags: [], value, pfn: 0n, physAddr: 0n, order: 0, mappingSize: size, meaning, problems };
-  }
-  const flags = flagsOf(raw, layout);
-  const shift = BigInt(layout.pfnShift);
-  const pfn = (raw >> shift) & layout.pfnMask;
-  const low = raw & ((1n << shift) - 1n);
-  const stray = low & ~layout.flagsMask;
-  const profile = layout.profile?.name ?? 'this';
-  if (stray !== 0n) {
-    const known = layout.flags.map((f) => `${f.name} ${hex(f.mask)}`).join(', ');
-    const one = (stray & (stray - 1n)) === 0n;
-    problems.push(`${describeBits(stray)} (${hex(stray)}) below pfn_shift ${layout.pfnShift} ${one ? 'is' : 'are'} no flag of the ${profile} profile (flags: ${known})`);
-  }
-  const valid = flags.includes('VALID');
-  if (!valid) {
-    problems.push('flags[VALID] clear and not a special value: HMM never writes such a word (it ORs flags[VALID] into every pfn entry); '
-      + 'it can only be a request word the walk did not overwrite');
-  }
-  const pp = physProblem(pfn, pageSize, raw, layout.pfnShift, layout);
-  if (pp) problems.push(pp);
-  let meaning: string;
-  const dev = flags.includes('DEVICE_PRIVATE') ? ' device-private (ZONE_DEVICE) page' : '';
-  if (!valid) meaning = flags.includes('WRITE') ? 'WRITE without VALID: a write request without a fault request, not an output' : 'VALID clear: not a page the device may use';
-  else if (flags.includes('WRITE')) meaning = `valid, writable${dev}: the device may read and write pfn ${hex(pfn)}`;
-  else meaning = `valid but not writable${dev}: the device may read pfn ${hex(pfn)}; writing needs a fault with flags[WRITE]`;
-  return { raw, layout, flags, pfn, physAddr: pfn * size, order: 0, mappingSize: size, meaning, problems };
+  const n = t.none, e = t.error, s = t.special;
+  if (n !== undefined && n.lo === lo && n.hi === hi) return 'NONE';
+  if (e !== undefined && e.lo === lo && e.hi === hi) return 'ERROR';
+  if (s !== undefined && s.lo === lo && s.hi === hi) return 'SPECIAL';
+  return undefined;
 }
 
-function decodeModern(raw: bigint, layout: PfnLayout, pageSize: number, problems: string[]): DecodedPfn {
-  const flags = flagsOf(raw, layout);
-  const size = BigInt(pageSize);
-  const pfn = raw & layout.pfnMask;
-  const order = layout.order ? Number((raw >> BigInt(layout.order.shift)) & ((1n << BigInt(layout.order.bits)) - 1n)) : 0;
-  const mappingSize = size << BigInt(order);
-  const valid = has(layout, flags, 'VALID');
-  const write = has(layout, flags, 'WRITE');
-  const error = has(layout, flags, 'ERROR');
-  const sticky = layout.flags.filter((f) => f.direction === 'inout' && flags.includes(f.name)).map((f) => f.name);
+const NO_FLAGS: readonly string[] = Object.freeze([]);
 
-  if (write && !valid) problems.push('WRITE without VALID: hmm_range_fault() never writes this (as a request, REQ_WRITE without REQ_FAULT is ignored)');
-  if (error && valid) problems.push('ERROR with VALID: hmm_range_fault() writes ERROR alone, never with VALID');
-  if (error && write && !valid) problems.push('ERROR with WRITE: hmm_range_fault() writes ERROR alone');
-  if (error && (pfn !== 0n || order !== 0)) problems.push('ERROR with a pfn or order: the kernel stores HMM_PFN_ERROR without pfn or order bits');
-  if (flags.includes('DEVICE_PRIVATE') && !valid) problems.push('DEVICE_PRIVATE without VALID: the proposal sets it only together with VALID');
-  if (mappingSize > MAX_MAPPING_BYTES) {
-    problems.push(`order ${order}: a ${formatSize(mappingSize)} mapping is larger than any CPU mapping Linux creates (16 GiB at most)`);
+/** Side results of readWord (module scratch, so a decode allocates no tuple). */
+let wordValue: LegacyValue | undefined;
+let wordOrder = 0;
+
+/** Flags of a u64 `word`; its legacy value and order are left in wordValue / wordOrder. */
+function readWord(word: bigint, layout: PfnLayout): readonly string[] {
+  const t = decodeTables(layout);
+  WORD[0] = word;
+  const lo = HALVES[LO], hi = HALVES[HI];
+  wordValue = undefined;
+  wordOrder = 0;
+  if (t.legacy) {
+    const value = legacyValueOf(t, lo, hi);
+    if (value !== undefined) {
+      wordValue = value;
+      return NO_FLAGS;
+    }
+  } else if (t.orderShiftHi >= 0) {
+    wordOrder = (hi >>> t.orderShiftHi) & t.orderMask;
+  } else if (t.orderSlow) {
+    const o = layout.order!;
+    wordOrder = Number((word >> BigInt(o.shift)) & ((1n << BigInt(o.bits)) - 1n));
   }
-  if (sticky.includes('P2PDMA') && sticky.includes('P2PDMA_BUS')) problems.push('P2PDMA with P2PDMA_BUS: hmm_dma_map_pfn() sets one or the other (host bridge vs bus address)');
-  if (sticky.includes('P2PDMA_BUS') && !sticky.includes('DMA_MAPPED')) problems.push('P2PDMA_BUS without DMA_MAPPED: hmm_dma_map_pfn() sets both together');
-  if (sticky.includes('P2PDMA') && !sticky.includes('DMA_MAPPED')) problems.push('P2PDMA without DMA_MAPPED: hmm_dma_map_pfn() clears P2PDMA again when the mapping fails');
-  const pp = physProblem(pfn, pageSize, raw, 0, layout);
-  if (pp) problems.push(pp);
-
-  let meaning: string;
-  const dev = flags.includes('DEVICE_PRIVATE') ? ' device-private page' : '';
-  if (error) meaning = 'ERROR: the device must not access this page';
-  else if (valid && write) meaning = `valid, writable${dev}: the device may read and write pfn ${hex(pfn)}${orderText(order, mappingSize)}`;
-  else if (valid) meaning = `valid but not writable${dev}: the device may read pfn ${hex(pfn)}${orderText(order, mappingSize)}; writing needs a REQ_WRITE fault`;
-  else if (write) meaning = 'WRITE without VALID: not a word hmm_range_fault() writes';
-  else if (pfn === 0n && order === 0) meaning = '0: not present — faultable: a REQ_FAULT walk would fault it in';
-  else meaning = `pfn with VALID clear: protnone or an empty hugetlb slot${order > 0 ? ` (order ${order})` : ''} — the device must not use it; a REQ_FAULT walk would fault it in`;
-  if (sticky.length > 0) meaning += `; sticky ${sticky.join(' ')} kept from the input (the driver's DMA state)`;
-  return { raw, layout, flags, pfn, physAddr: pfn * size, order, mappingSize, meaning, problems };
+  const w = t.window;
+  if (w !== undefined) return w.table[((w.high ? hi : lo) >>> w.shift) & w.mask];
+  return t.count <= 30 ? flagNames(t, flagCode(t, lo, hi)) : flagsSlow(word, layout);
 }
 
 /** Decode one u64 word with `layout`. `pageSize` (default 4096) gives the physical address and mapping size. */
 export function decodePfn(raw: bigint, layout: PfnLayout, pageSize = 4096): DecodedPfn {
-  const problems: string[] = [];
+  let inputProblems: string[] | undefined;
   let word = raw;
   if (raw < 0n || raw > U64_MASK) {
-    problems.push(`${raw} does not fit in a u64; decoded its low 64 bits`);
+    inputProblems = [`${raw} does not fit in a u64; decoded its low 64 bits`];
     word = raw & U64_MASK;
   }
-  if (!(pageSize > 0 && Number.isInteger(pageSize) && (pageSize & (pageSize - 1)) === 0)) {
-    problems.push(`page size ${pageSize} is not a power of two; used 4096`);
+  if (pageSize !== 4096 && !isPageSize(pageSize)) {
+    (inputProblems ??= []).push(`page size ${pageSize} is not a power of two; used 4096`);
     pageSize = 4096;
   }
-  return layout.era === 'legacy' ? decodeLegacy(word, layout, pageSize, problems) : decodeModern(word, layout, pageSize, problems);
+  const flags = readWord(word, layout);
+  return new DecodedWord(word, layout, flags, wordValue, wordOrder, pageSize, inputProblems);
+}
+
+/** The fields of a decode without the text (for bulk callers): flags, legacy value, pfn and order of a u64 word. */
+export interface PfnWordFields {
+  readonly flags: readonly string[];
+  readonly value?: LegacyValue;
+  readonly pfn: bigint;
+  readonly order: number;
+}
+
+/**
+ * Flags, legacy value, pfn and order of `raw` (reduced to u64) under `layout`: the same values as decodePfn's fields,
+ * as a plain object, with no meaning or problems. The flags array is shared between words: do not mutate it.
+ */
+export function decodeFields(raw: bigint, layout: PfnLayout): PfnWordFields {
+  const word = raw < 0n || raw > U64_MASK ? raw & U64_MASK : raw;
+  const flags = readWord(word, layout);
+  if (wordValue !== undefined) return { flags, value: wordValue, pfn: 0n, order: 0 };
+  const pfn = layout.era === 'legacy' ? (word >> BigInt(layout.pfnShift)) & layout.pfnMask : word & layout.pfnMask;
+  return { flags, pfn, order: wordOrder };
 }
 
 /** One line: `VALID WRITE pfn=0x1234 order=9 [layout v6.16]`; legacy values print as their name. */

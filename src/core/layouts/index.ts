@@ -7,7 +7,7 @@ export { listLayouts, getLayout, layoutForKernel, resolveLayout, modernLayoutFor
 export { LAYOUT_PROPOSAL_DEVICE_PRIVATE, LAYOUT_PROPOSAL_MIGRATE, MODERN_LAYOUTS, PROPOSAL_LAYOUTS } from './modern';
 export { BUILTIN_PROFILES, DEFAULT_PROFILE, builtinProfile, resolveLegacyTables, checkLegacyTables, legacyLayout,
   type BuiltinProfile, type LegacyTables, type LegacyEra, type ProfileProblem } from './legacy';
-export { decodePfn, formatDecoded } from './decode';
+export { decodePfn, decodeFields, formatDecoded, type PfnWordFields } from './decode';
 export { encodePfn, tryEncodePfn, type PfnFields } from './encode';
 export { flagNamesForInput, inputFlagDefs, outputFlagNames, legacyValueNames, parseFlagNames, findFlag,
   normaliseFlagName, formatInputFlags, type InputFlagDef } from './flagNames';

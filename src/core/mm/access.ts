@@ -1,7 +1,7 @@
 /**
  * CPU accesses (the `read`/`write` steps) and fork().
  */
-import { accessSatisfied, faultCodeName, handleMmFault, VM_FAULT_HWPOISON, VM_FAULT_OOM, VM_FAULT_SIGSEGV } from './fault';
+import { accessSatisfied, faultAnonNoneRun, faultCodeName, handleMmFault, VM_FAULT_HWPOISON, VM_FAULT_OOM, VM_FAULT_SIGSEGV } from './fault';
 import { SimError, type Process } from './process';
 import {
   F_EXCLUSIVE, F_WRITE, K_DEVICE_EXCLUSIVE, K_DEVICE_PRIVATE, K_MIGRATION, K_PRESENT, K_SWAP, kindOf, mkState,
@@ -27,6 +27,12 @@ export function doAccess(p: Process, s: number, pages: number, write: boolean): 
     if (!vma) throw new SimError(`${what} at ${p.addr(vpn)}: no mapping there; the process would get SIGSEGV`);
     if (!vma.read && !vma.write) throw new SimError(`${what} at ${p.addr(vpn)}: the mapping is PROT_NONE; the process would get SIGSEGV`);
     if (write && !vma.write) throw new SimError(`write at ${p.addr(vpn)}: the mapping is read-only (no VM_WRITE); the process would get SIGSEGV`);
+    // none PTEs of an anonymous VMA: one do_anonymous_page() fault each satisfies the access; take the run at once
+    const run = faultAnonNoneRun(p, vma, vpn, Math.min(s + pages, vma.end), write);
+    if (run > 0) {
+      vpn += run - 1;
+      continue;
+    }
     let n = 0;
     while (!accessSatisfied(p, vma, vpn, write)) {
       if (++n > MAX_FAULTS_PER_ACCESS) {

@@ -123,6 +123,49 @@ function pmdLeafFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
   }
 }
 
+/** What do_anonymous_page() did, as handle_mm_fault() reports it (read fault: zero page; write: a new page). */
+export const ANON_READ_FAULT = 'shared zero page mapped read-only (do_anonymous_page, read fault)';
+export const ANON_WRITE_FAULT = 'new zeroed page mapped writable (do_anonymous_page, write fault)';
+
+/**
+ * handle_mm_fault() on each page of [vpn, end) in order, for as long as every page is a none PTE of an anonymous,
+ * non-hugetlb, non-special VMA outside a THP-eligible PMD (so each fault is do_anonymous_page()): the same PTEs,
+ * page tables and pfn allocation order as one call per page, without a lookup per page. Stops before the first
+ * page that needs anything else (or when memory runs out) and returns how many pages it faulted; the result of
+ * each of those faults is ANON_READ_FAULT / ANON_WRITE_FAULT. No invalidation (populating a none PTE makes none).
+ */
+export function faultAnonNoneRun(p: Process, vma: Vma, vpn: number, end: number, write: boolean): number {
+  if (vma.hugetlbOrder || !isAnon(vma) || isSpecialVma(vma)) return 0;
+  const g = p.g;
+  const state = write ? mkState(K_PRESENT, F_WRITE | F_EXCLUSIVE) : mkState(K_PRESENT);
+  let a = vpn;
+  while (a < end) {
+    const pmdStart = Math.floor(a / g.pmdPages) * g.pmdPages;
+    const chunkEnd = Math.min(end, pmdStart + g.pmdPages);
+    const hit = p.pt.lookup(a);
+    let t: Uint32Array | undefined;
+    if (hit.level === 'pte') t = hit.table;
+    else if (hit.level === 'pgd-none' || hit.level === 'pud-none' || hit.level === 'pmd-none') {
+      if (thpEligible(vma, pmdStart, g.pmdPages)) break;
+    } else break;
+    for (; a < chunkEnd; a++) {
+      const k = (a - pmdStart) * 2;
+      if (t && kindOf(t[k]) !== K_NONE) return a - vpn;
+      ensureAnonVma(p, vma);
+      let pfn = ZERO_PFN;
+      if (write) {
+        const got = p.phys.allocRam();
+        if (got === undefined) return a - vpn;
+        pfn = got;
+      }
+      t ??= p.pt.pteTable(a, true)!;
+      t[k] = state;
+      t[k + 1] = pfn;
+    }
+  }
+  return a - vpn;
+}
+
 /** do_pte_missing(): a none PTE (or a uffd-wp marker read). */
 function pteMissing(p: Process, vma: Vma, vpn: number, write: boolean): FaultOutcome {
   if (isSpecialVma(vma)) {
@@ -132,12 +175,12 @@ function pteMissing(p: Process, vma: Vma, vpn: number, write: boolean): FaultOut
     ensureAnonVma(p, vma);
     if (!write) {
       p.pt.setPte(vpn, mkState(K_PRESENT), ZERO_PFN);
-      return ok('shared zero page mapped read-only (do_anonymous_page, read fault)');
+      return ok(ANON_READ_FAULT);
     }
     const pfn = p.phys.allocRam();
     if (pfn === undefined) return err(VM_FAULT_OOM, 'out of simulated memory');
     p.pt.setPte(vpn, mkState(K_PRESENT, F_WRITE | F_EXCLUSIVE), pfn);
-    return ok('new zeroed page mapped writable (do_anonymous_page, write fault)');
+    return ok(ANON_WRITE_FAULT);
   }
   const file = vma.file!;
   const pgoff = vma.pgoff + (vpn - vma.start);

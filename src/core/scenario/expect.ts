@@ -1,11 +1,15 @@
 /**
  * checkExpect: compares a walk's result with its `expect` block. `ret` is compared when written; every page is
  * compared with its expected entry: the exact set of flags (or the whole-word value on legacy layouts), the map
- * order on layouts that have one (default 0), and pfn= / zero / dev= only when written.
+ * order on layouts that have one (default 0), and pfn= / zero / dev= only when written. Pages are first tested on
+ * their raw words (./expect-fast.ts); only those that fail it are decoded and compared here.
+ * `zero` means the shared 4 KiB zero page (pfnInfo.zeroPfn, ZERO_PFN in the simulator), as test_hmm's
+ * dmirror_mkentry() marks only is_zero_pfn() pages: the huge zero page's pfns are not `zero`.
  */
 import { decodePfn, formatDecoded, type DecodedPfn, type PfnLayout } from '../layouts';
 import type { ExpectedEntry, WalkStep } from './ast';
 import type { WalkMismatch, WalkResult } from './result';
+import { forEachPageToCompare } from './expect-fast';
 
 export interface PfnInfo {
   /** pfn of the shared zero page in the simulated machine */
@@ -85,29 +89,35 @@ export function checkExpect(walk: WalkStep, ret: number, pfns: BigUint64Array, s
   const mismatches: WalkMismatch[] = [];
   let more = 0;
   if (ex.pfns) {
-    const n = Math.max(ex.pfns.length, pfns.length);
-    for (let i = 0; i < n; i++) {
-      const e = ex.pfns[i];
+    const entries = ex.pfns;
+    const visit = (i: number, sure: boolean): void => {
+      // a page the raw-word test says certainly mismatches needs no decode once the list is full
+      if (sure && mismatches.length >= MAX_LISTED_MISMATCHES) { more++; return; }
+      const e = entries[i];
       const address = start + BigInt(i) * BigInt(pageSize);
       if (e === undefined || i >= pfns.length) {
         // cannot happen for parsed scenarios (one entry per page); reported rather than thrown
         const pos = e?.pos ?? ex.pos;
         if (mismatches.length < MAX_LISTED_MISMATCHES) {
           mismatches.push({ index: i, address, expected: e?.text ?? '(no entry)', actual: i < pfns.length ? hex(pfns[i]) : '(no word)',
-            actualDecoded: '', pos, message: `page ${i} at ${hex(address)}: the walk has ${pfns.length} pages and expect lists ${ex.pfns.length} entries` });
+            actualDecoded: '', pos, message: `page ${i} at ${hex(address)}: the walk has ${pfns.length} pages and expect lists ${entries.length} entries` });
         } else more++;
-        continue;
+        return;
       }
       const raw = pfns[i];
       const d = decodePfn(raw, layout, pageSize);
       const why = compareEntry(e, raw, d, layout, pfnInfo);
-      if (why.length === 0) continue;
-      if (mismatches.length >= MAX_LISTED_MISMATCHES) { more++; continue; }
+      if (why.length === 0) return;
+      if (mismatches.length >= MAX_LISTED_MISMATCHES) { more++; return; }
       const actual = entryTextOf(d, pfnInfo, e.pfn !== undefined);
       const actualDecoded = formatDecoded(d);
       mismatches.push({ index: i, address, expected: e.text, actual, actualDecoded, pos: e.pos,
         message: `page ${i} at ${hex(address)}: expected ${e.text}, got ${actual} (${actualDecoded}): ${why.join('; ')}` });
-    }
+    };
+    // pages that pass their entry's mask/value test on the raw word match (./expect-fast.ts); the rest, and any
+    // page beyond the shorter of the two arrays, are compared exactly
+    forEachPageToCompare(entries, pfns, layout, pfnInfo, visit);
+    for (let i = Math.min(entries.length, pfns.length); i < Math.max(entries.length, pfns.length); i++) visit(i, false);
   }
   if (more > 0) {
     const last = mismatches[mismatches.length - 1];

@@ -21,7 +21,7 @@ export interface ScenarioLimits {
   readonly maxDiagnostics: number;
   /** alias (`*name`) resolutions per file, against "billion laughs" documents */
   readonly maxAliases: number;
-  /** nesting depth of YAML collections */
+  /** nesting depth of YAML collections (never above HARD_MAX_DEPTH, 256, in ./parse-yaml.ts) */
   readonly maxDepth: number;
   /** expected pfn entries in a file after `*N` expansion (memory bound; at least maxWalkPages) */
   readonly maxExpectedEntries: number;
@@ -59,12 +59,25 @@ export function limitMessage(limit: keyof ScenarioLimits, subject: string, max: 
   return `${subject} exceeds the limit of ${max} ${unit}${setting ? `; raise it with ${setting}` : ''}`;
 }
 
-/** Limits with overrides applied (non-finite or non-positive overrides are ignored). */
+/**
+ * Limits with overrides applied. An override must be a finite number ≥ 1; a fractional one is rounded down (counts
+ * are whole numbers, so `pages > 1.5` and `pages > 1` reject the same walks, as the runner's maxPages test does).
+ * Anything else (0, negative, NaN, Infinity, not a number) is ignored: the default stays.
+ */
 export function withLimits(over?: Partial<ScenarioLimits>): ScenarioLimits {
   if (!over) return DEFAULT_LIMITS;
   const out: Record<string, number> = { ...DEFAULT_LIMITS };
   for (const [k, v] of Object.entries(over)) {
-    if (typeof v === 'number' && Number.isSafeInteger(v) && v > 0) out[k] = v;
+    if (k in DEFAULT_LIMITS && typeof v === 'number' && Number.isFinite(v) && v >= 1) out[k] = Math.min(Math.floor(v), Number.MAX_SAFE_INTEGER);
   }
   return out as unknown as ScenarioLimits;
+}
+
+/**
+ * The walk-size limit for a `hmm.maxPages` setting or `--max-pages` value, as the parser applies it (withLimits).
+ * Callers pass the result to both `parseScenario(text, file, { limits: { maxWalkPages } })` and
+ * `runScenario(s, { maxPages })`, so the parser and the runner reject the same walks.
+ */
+export function maxWalkPagesFrom(value: unknown): number {
+  return withLimits({ maxWalkPages: value as number }).maxWalkPages;
 }

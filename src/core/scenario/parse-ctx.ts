@@ -2,10 +2,11 @@
  * The parser's working state: positions from the YAML library, diagnostics, and typed readers for YAML nodes.
  * Readers never throw; on bad input they record a positioned diagnostic and return undefined.
  */
-import { isAlias, isMap, isScalar, isSeq, isPair, type Document, type LineCounter, type Node, type Pair,
+import { isAlias, isMap, isScalar, isSeq, isPair, visit, type Alias, type Document, type Node, type Pair,
   type Scalar, type YAMLMap } from 'yaml';
 import type { ScenarioDiagnostic, SourcePos } from './ast';
 import type { ScenarioLimits } from './limits';
+import type { LineTable } from './parse-lines';
 import { didYouMean } from './suggest';
 
 export type YNode = Node | null | undefined;
@@ -21,16 +22,15 @@ export interface Entry {
 export class ParseCtx {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   private aliases = 0;
+  private aliasTargets?: Map<Alias, Node | undefined>;
   private dropped = 0;
 
-  constructor(readonly file: string, private readonly lc: LineCounter, private readonly doc: Document,
+  constructor(readonly file: string, private readonly lines: LineTable, private readonly doc: Document,
     readonly limits: ScenarioLimits) {}
 
-  /** 1-based position of the source range [start, end). */
+  /** 1-based position of the source range [start, end), lines counted as VS Code does (./parse-lines.ts). */
   posOf(start: number, end: number): SourcePos {
-    const a = this.lc.linePos(Math.max(0, start));
-    const b = this.lc.linePos(Math.max(start, end));
-    return { line: a.line, col: a.col, endLine: b.line, endCol: b.col };
+    return this.lines.range(start, end);
   }
 
   pos(node: YNode | Pair, fallback?: SourcePos): SourcePos {
@@ -82,9 +82,29 @@ export class ParseCtx {
         this.error(this.pos(n), `too many alias references (*name); at most ${this.limits.maxAliases} are resolved per file`);
         return undefined;
       }
-      n = n.resolve(this.doc) as YNode;
+      n = this.targetOf(n);
     }
     return n;
+  }
+
+  /**
+   * The node an alias names: the last node with that anchor before the alias in document order (as the YAML
+   * library's Alias.resolve() finds it). Computed for all aliases in one pass: Alias.resolve() walks the whole
+   * document on every call, which made thousands of aliases quadratic.
+   */
+  private targetOf(a: Alias): YNode {
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const latest = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, latest.get(node.source));
+          else if (node.anchor) latest.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(a);
   }
 
   /** `a map`, `the string "x"`, `the number 3` … for "expected X, got Y" messages. */
@@ -124,7 +144,7 @@ export class ParseCtx {
         this.error(this.pos(k ?? (pair as Pair)), `keys of ${what} must be plain words, got ${this.describe(k)}`);
         continue;
       }
-      const key = String(k.value);
+      const key = scalarText(k);
       if (key === '<<') {
         this.error(this.pos(k), `YAML merge keys (<<) are not supported in ${what} (YAML 1.2 has none); write the keys out`);
         continue;
@@ -170,7 +190,8 @@ export class ParseCtx {
     }
     const s = String(n.value);
     if ((allowed as readonly string[]).includes(s)) return s as T;
-    this.error(where, `unknown ${what} "${clip(s)}"; expected ${allowed.join(', ')}${didYouMean(s, allowed)}`);
+    const shown = scalarText(n);
+    this.error(where, `unknown ${what} "${clip(shown)}"; expected ${allowed.join(', ')}${didYouMean(shown, allowed)}`);
     return undefined;
   }
 
@@ -228,6 +249,17 @@ export function parseBigIntText(text: string): bigint | undefined {
   if (!m || t.length > 200) return undefined;
   const v = BigInt(m[2].toLowerCase().replace(/^0o/, '0o'));
   return m[1] === '-' ? -v : v;
+}
+
+/**
+ * A scalar as the file writes it, for messages and key names: strings as read, numbers as written (`.nan`, `0x10`,
+ * `1e400`, not `NaN` / `16` / `Infinity`), booleans and null as their words.
+ */
+export function scalarText(n: Scalar): string {
+  const v = n.value;
+  if (typeof v === 'string') return v;
+  if (typeof n.source === 'string' && n.source !== '') return n.source;
+  return String(v);
 }
 
 export function clip(s: string, max = 40): string {

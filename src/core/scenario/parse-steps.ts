@@ -6,7 +6,7 @@ import { isMap, isScalar } from 'yaml';
 import type { AddressExpr, MmapFlags, Prot, PteStateSpec, SourcePos, Step } from './ast';
 import { checkRangeEnd, NAME_RE, readAddress } from './address';
 import { limitMessage } from './limits';
-import { clip, type Entry, type ParseCtx, type YNode } from './parse-ctx';
+import { clip, scalarText, type Entry, type ParseCtx, type YNode } from './parse-ctx';
 import type { ScenarioEnv } from './parse-env';
 import { didYouMean } from './suggest';
 
@@ -49,7 +49,7 @@ export function stepHead(ctx: ParseCtx, item: YNode, where: string): { op: StepO
     return undefined;
   }
   const keys = n.items.map((p) => ctx.resolve(p.key as YNode));
-  const names = keys.map((k) => (k && isScalar(k) ? String(k.value) : '?'));
+  const names = keys.map((k) => (k && isScalar(k) ? scalarText(k) : '?'));
   const ops = names.filter((k) => (STEP_OPS as readonly string[]).includes(k));
   if (n.items.length > 1) {
     const stray = names.filter((k) => !(STEP_OPS as readonly string[]).includes(k));

@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
 import type { AddressExpr, DuringStep, ExpectedEntry, FlagsExpr, SourcePos, Step, WalkExpect, WalkMode, WalkStep } from './ast';
 import { checkRangeEnd, parseAddressText, checkAddress, readAddress } from './address';
 import { limitMessage } from './limits';
-import { clip, type Entry, type ParseCtx, type YNode } from './parse-ctx';
+import { clip, scalarText, type Entry, type ParseCtx, type YNode } from './parse-ctx';
 import { readFlags, type ScenarioEnv } from './parse-env';
 import { parseSpaceStep, stepHead } from './parse-steps';
 import { didYouMean } from './suggest';
@@ -165,7 +165,7 @@ function readPerPage(ctx: ParseCtx, env: ScenarioEnv, e: Entry, what: 'input' | 
     if (!at || !flags) { ok = false; continue; }
     const idx = pageIndexIn(at, start, env.pageSize);
     if (idx !== undefined && pages !== undefined && (idx < 0 || idx >= pages)) {
-      ctx.error(kpos, `${what} page ${clip(String((k as Scalar).value))} is outside the walk (${pages} page${pages === 1 ? '' : 's'} from ${start?.kind === 'name' ? `${start.name}${start.offsetPages ? `+${start.offsetPages}` : ''}` : `0x${start?.kind === 'abs' ? start.value.toString(16) : ''}`})`);
+      ctx.error(kpos, `${what} page ${clip(scalarText(k as Scalar))} is outside the walk (${pages} page${pages === 1 ? '' : 's'} from ${start?.kind === 'name' ? `${start.name}${start.offsetPages ? `+${start.offsetPages}` : ''}` : `0x${start?.kind === 'abs' ? start.value.toString(16) : ''}`})`);
       ok = false;
       continue;
     }

@@ -2,12 +2,14 @@
  * parseScenario: scenario text (`*.hmm.yaml`, or the same structure as JSON in `*.hmm.json`) → the Scenario AST
  * of ./ast.ts, with a positioned diagnostic for every problem. Never throws. Format: docs/scenario-reference.md.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { resolveLayout } from '../layouts';
 import type { LegacyProfileSpec, Scenario, ScenarioDiagnostic, SourcePos, Step, WalkStep } from './ast';
 import { NAME_RE, type NameScope } from './address';
 import { limitMessage, withLimits, type ScenarioLimits } from './limits';
 import { clip, ParseCtx, type YNode } from './parse-ctx';
+import { LineTable, yamlLineBreaks } from './parse-lines';
+import { HARD_MAX_DEPTH, readYaml } from './parse-yaml';
 import type { ScenarioEnv } from './parse-env';
 import { parseSpaceStep, stepHead } from './parse-steps';
 import { parseWalk } from './parse-walk';
@@ -35,10 +37,21 @@ export function parseScenario(text: string, file: string, opts: ParseOptions = {
   try {
     return parseUnsafe(typeof text === 'string' ? text : String(text), file, limits);
   } catch (e) {
+    // not expected: the YAML reader bounds nesting before anything recursive runs (./parse-yaml.ts)
     const deep = e instanceof RangeError;
     return { diagnostics: [{ file, pos: START, severity: 'error',
-      message: deep ? 'the file is nested too deeply to read' : `internal error while reading the file: ${e instanceof Error ? e.message : String(e)}` }] };
+      message: deep ? `the file nests collections too deeply to read (at most ${nestingLimit(limits)} levels)`
+        : `internal error while reading the file: ${e instanceof Error ? e.message : String(e)}` }] };
   }
+}
+
+/** The nesting depth the parser enforces: limits.maxDepth, never above HARD_MAX_DEPTH. */
+function nestingLimit(limits: ScenarioLimits): number {
+  return Math.min(limits.maxDepth, HARD_MAX_DEPTH);
+}
+
+function nestingMessage(limits: ScenarioLimits): string {
+  return `the file nests collections more than ${nestingLimit(limits)} levels deep`;
 }
 
 /** Deepest nesting of collections below `node` (stops counting at `limit`). */
@@ -71,9 +84,15 @@ function parseUnsafe(input: string, file: string, limits: ScenarioLimits): Parse
     return { diagnostics };
   }
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, intAsBigInt: true, uniqueKeys: true, prettyErrors: true, version: '1.2' });
-  const ctx = new ParseCtx(file, lc, doc, limits);
+  const lines = new LineTable(text);
+  const read = readYaml(yamlLineBreaks(text), nestingLimit(limits));
+  if (!read.doc) {
+    const at = lines.linePos(read.tooDeepAt);
+    diagnostics.push({ file, pos: { line: at.line, col: at.col, endLine: at.line, endCol: at.col }, severity: 'error', message: nestingMessage(limits) });
+    return { diagnostics };
+  }
+  const doc = read.doc;
+  const ctx = new ParseCtx(file, lines, doc, limits);
 
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) {
@@ -81,23 +100,23 @@ function parseUnsafe(input: string, file: string, limits: ScenarioLimits): Parse
   }
   let fatal = false;
   for (const e of doc.errors) {
-    const p = e.linePos?.[0] ?? ctx.posOf(e.pos[0], e.pos[1]);
-    const q = e.linePos?.[1] ?? p;
+    const p = ctx.posOf(e.pos[0], e.pos[1]);
     const msg = e.code === 'DUPLICATE_KEY'
       ? 'duplicate key: each key may appear once in a map'
       : e.code === 'MULTIPLE_DOCS' ? 'a scenario file holds one YAML document; remove the second "---" document'
-        : `YAML syntax: ${yamlMessage(e.message)}`;
+        : e.code === 'RESOURCE_EXHAUSTION' ? nestingMessage(limits)
+          : `YAML syntax: ${yamlMessage(e.message)}`;
     if (e.code !== 'DUPLICATE_KEY') fatal = true;
-    ctx.error({ line: p.line, col: p.col, endLine: q.line, endCol: q.col }, msg);
+    ctx.error(p, msg);
   }
   for (const w of doc.warnings) {
-    const p = w.linePos?.[0] ?? ctx.posOf(w.pos[0], w.pos[1]);
-    ctx.warn({ line: p.line, col: p.col, endLine: p.line, endCol: p.col }, `YAML: ${yamlMessage(w.message)}`);
+    const p = ctx.posOf(w.pos[0], w.pos[0]);
+    ctx.warn(p, `YAML: ${yamlMessage(w.message)}`);
   }
   if (fatal) return { diagnostics: ctx.finish() };
-  const deep = depthOf(doc.contents, limits.maxDepth);
-  if (deep.depth > limits.maxDepth) {
-    ctx.error(ctx.pos(deep.at as YNode), `the file nests collections more than ${limits.maxDepth} levels deep`);
+  const deep = depthOf(doc.contents, nestingLimit(limits));
+  if (deep.depth > nestingLimit(limits)) {
+    ctx.error(ctx.pos(deep.at as YNode), nestingMessage(limits));
     return { diagnostics: ctx.finish() };
   }
   const root = doc.contents as YNode;

@@ -37,6 +37,20 @@ export interface WalkMismatch {
   readonly message: string;
 }
 
+/** A VMA overlapping the walked range, as it was when the walk returned. */
+export interface VmaInfo {
+  readonly start: bigint;
+  readonly end: bigint;
+  /** `rw-`, `r-x`, `---` … */
+  readonly prot: string;
+  /** VM_READ|VM_WRITE|VM_IO … as the walk's VMA test sees them */
+  readonly flags: string;
+  /** private anonymous, shared anonymous (shmem), file, hugetlb 2M/1G */
+  readonly backing: string;
+  /** the scenario's name of the mapping that starts here, if any */
+  readonly name?: string;
+}
+
 export interface WalkResult {
   readonly name: string;
   readonly pos: SourcePos;
@@ -52,6 +66,8 @@ export interface WalkResult {
   /** the array after the walk (outputs below `last`, inputs from `last` on when ret != 0) */
   readonly pfns: BigUint64Array;
   readonly layoutId: string;
+  /** the VMAs overlapping [start, start + pages), in address order */
+  readonly vmas: readonly VmaInfo[];
   readonly trace: readonly TraceEvent[];
   readonly expect?: { readonly ok: boolean; readonly retOk: boolean; readonly mismatches: readonly WalkMismatch[] };
 }

@@ -17,7 +17,8 @@ import { driverWalk } from '../walk/driver-loop';
 import type { DuringHook } from '../walk/state';
 import type { AddressExpr, FlagsExpr, Scenario, ScenarioDiagnostic, SourcePos, Step, WalkMode, WalkStep } from './ast';
 import { checkExpect, type PfnInfo } from './expect';
-import type { ScenarioResult, WalkResult } from './result';
+import type { ScenarioResult, VmaInfo, WalkResult } from './result';
+import { vmaFlagsText } from '../mm/vma';
 
 export interface RunOptions {
   /** override every walk's mode (drops explicit default_flags / pfn_flags_mask; per-page input stays) */
@@ -131,6 +132,22 @@ class Runner {
     return mode === 'snapshot' ? 0n : mode === 'fault' ? valid : valid | write;
   }
 
+  /** The VMAs overlapping [vpn, vpn + pages), for the tree and the inspector's map. */
+  vmasOf(vpn: number, pages: number): VmaInfo[] {
+    const ps = BigInt(this.s.pageSize);
+    const named = new Map<number, string>();
+    for (const [name, m] of this.names) if (!named.has(m.vpn)) named.set(m.vpn, name);
+    return this.p.vmas.list.filter((v) => v.end > vpn && v.start < vpn + pages).map((v) => ({
+      start: BigInt(v.start) * ps,
+      end: BigInt(v.end) * ps,
+      prot: `${v.read ? 'r' : '-'}${v.write ? 'w' : '-'}${v.exec ? 'x' : '-'}`,
+      flags: vmaFlagsText(v),
+      backing: v.hugetlbOrder ? `hugetlb ${sizeText(ps << BigInt(v.hugetlbOrder))}`
+        : v.file === null ? 'private anonymous' : v.file.shmem ? 'shared anonymous (shmem)' : `file${v.shared ? ' (shared)' : ' (private)'}`,
+      ...(named.has(v.start) ? { name: named.get(v.start) } : {}),
+    }));
+  }
+
   walk(w: WalkStep, opts: RunOptions, report: boolean): WalkResult | undefined {
     const p = this.p;
     const ps = this.s.pageSize;
@@ -166,6 +183,7 @@ class Runner {
       }
       const out = driverWalk(p, this.b, this.layout, {
         start, pages: w.pages, defaultFlags, pfnFlagsMask: mask, input, owner: device, retry: w.retry, during,
+        inputZero: w.input.length === 0 && w.sticky.length === 0,
       });
       if (!report) return undefined;
       const info: PfnInfo = {
@@ -176,7 +194,7 @@ class Runner {
       const expect = checkExpect(w, out.ret, out.pfns, startAddr, ps, this.layout, info);
       return {
         name: w.name, pos: w.pos, start: startAddr, pages: w.pages, pageSize: ps, ret: out.ret, attempts: out.calls,
-        input, pfns: out.pfns, layoutId: this.layout.id, trace: out.trace, expect,
+        input, pfns: out.pfns, layoutId: this.layout.id, vmas: this.vmasOf(start, w.pages), trace: out.trace, expect,
       };
     } catch (e) {
       if (e instanceof SimError) this.diag(w.pos, `walk "${w.name}": ${e.message}`, e.severity);
@@ -184,6 +202,13 @@ class Runner {
       return undefined;
     }
   }
+}
+
+function sizeText(bytes: bigint): string {
+  for (const [unit, shift] of [['G', 30n], ['M', 20n], ['K', 10n]] as const) {
+    if (bytes >= 1n << shift && bytes % (1n << shift) === 0n) return `${bytes >> shift}${unit}`;
+  }
+  return `${bytes}B`;
 }
 
 export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioResult {

@@ -39,6 +39,12 @@ export interface WalkRequest {
   readonly during: DuringHook[];
   readonly maxCalls?: number;
   readonly traceCap?: number;
+  /**
+   * Every input word is 0 (no per-page input, no sticky flags). The walk then skips copying the input into the
+   * fresh (zeroed) output array, and stores without keeping HMM_PFN_INOUT_FLAGS: no word can hold one (the walk's
+   * outputs never set those bits), so `(old & INOUT) | new` is `new`.
+   */
+  readonly inputZero?: boolean;
 }
 
 export interface WalkOutcome {
@@ -51,8 +57,10 @@ export interface WalkOutcome {
 
 export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: WalkRequest): WalkOutcome {
   const pfns = new BigUint64Array(req.pages);
-  pfns.set(req.input);
-  const enc = new Encoder(layout, b);
+  const inputZero = req.inputZero === true;
+  const refill = (): void => { if (inputZero) pfns.fill(0n); else pfns.set(req.input); };
+  if (!inputZero) pfns.set(req.input);
+  const enc = new Encoder(layout, b, inputZero);
   const ws = new WalkState(p, b, enc, req.start, req.start + req.pages, pfns, req.defaultFlags, req.pfnFlagsMask,
     req.owner, req.during, req.traceCap);
   const sub = p.notifier.insert(req.start, req.start + req.pages, req.owner, (inv, bumped) => {
@@ -77,7 +85,7 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
       work += Math.max(1, ws.last - req.start);
       if (ret === -EBUSY) {
         if (req.retry && calls < maxCalls && work < DRIVER_WORK_BUDGET) {
-          pfns.set(req.input);
+          refill();
           ws.attempt++;
           ws.event('driver', 0, 0, 'driver:retry', 'goto again', '-EBUSY: the driver loop refills the input words and starts again', 'retry');
           continue;
@@ -87,7 +95,7 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
       if (ret < 0) break;
       if (p.notifier.checkRetry(sub, ws.notifierSeq)) {
         if (req.retry && calls < maxCalls) {
-          pfns.set(req.input);
+          refill();
           ws.attempt++;
           ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'goto again',
             'hmm_range_fault() returned 0 but the range was invalidated while it ran: mmu_interval_read_retry() is true, so the driver must not use the pfns and starts again', 'retry');

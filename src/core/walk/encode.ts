@@ -45,7 +45,8 @@ export class Encoder {
   /** the legacy DEVICE_PRIVATE request bit exists (≤5.6 profile with a non-zero flag) */
   readonly hasDevPrivFlag: boolean;
 
-  constructor(readonly layout: PfnLayout, b: Behaviour) {
+  /** `noInout`: no output word can hold an HMM_PFN_INOUT_FLAGS bit (all-zero input), so stores need not keep them. */
+  constructor(readonly layout: PfnLayout, b: Behaviour, noInout = false) {
     this.legacy = layout.era === 'legacy';
     [this.validLo, this.validHi] = halves(flagMask(layout, 'VALID'));
     [this.writeLo, this.writeHi] = halves(flagMask(layout, 'WRITE'));
@@ -53,7 +54,7 @@ export class Encoder {
     const dp = flagMask(layout, 'DEVICE_PRIVATE');
     [this.devLo, this.devHi] = halves(dp);
     this.hasDevPrivFlag = dp !== 0n;
-    [this.inoutLo, this.inoutHi] = b.stickyInout ? halves(layout.inoutMask) : [0, 0];
+    [this.inoutLo, this.inoutHi] = b.stickyInout && !noInout ? halves(layout.inoutMask) : [0, 0];
     const vals = layout.values;
     [this.noneLo, this.noneHi] = halves(vals?.NONE ?? 0n);
     [this.errValLo, this.errValHi] = halves(vals?.ERROR ?? 0n);
@@ -91,16 +92,25 @@ export class Encoder {
 
   /** Store consecutive pfns pfn0, pfn0+1, … over [i0, i1) with the same flags (PMD/PUD/hugetlb fills). */
   storeRun(w: Uint32Array, i0: number, i1: number, pfn0: number, cpu: number, order: number): void {
-    if (!this.legacy && !(this.inoutHi | this.inoutLo)) {
+    if (!this.legacy) {
       let hi = 0; let lo = 0;
       if (cpu & CPU_VALID) { lo |= this.validLo; hi |= this.validHi; }
       if (cpu & CPU_WRITE) { lo |= this.writeLo; hi |= this.writeHi; }
       if (cpu & CPU_DEVPRIV) { lo |= this.devLo; hi |= this.devHi; }
       if (this.orderHiShift >= 0 && order) hi |= order << this.orderHiShift;
+      const il = this.inoutLo; const ih = this.inoutHi;
+      if (il | ih) {
+        // 6.16+: the caller's HMM_PFN_INOUT_FLAGS stay in every stored word
+        for (let j = 2 * i0, end = 2 * i1, pfn = pfn0; j < end; j += 2, pfn++) {
+          w[j] = (pfn | lo | (w[j] & il)) >>> 0;
+          w[j + 1] = (hi | (w[j + 1] & ih)) >>> 0;
+        }
+        return;
+      }
       hi >>>= 0;
-      for (let i = i0, pfn = pfn0; i < i1; i++, pfn++) {
-        w[2 * i] = (pfn | lo) >>> 0;
-        w[2 * i + 1] = hi;
+      for (let j = 2 * i0, end = 2 * i1, pfn = pfn0; j < end; j += 2, pfn++) {
+        w[j] = (pfn | lo) >>> 0;
+        w[j + 1] = hi;
       }
       return;
     }

@@ -25,6 +25,8 @@ import { hmmVmaFault } from './vma-fault';
 import { EBUSY, EFAULT, RESYNC, type WalkState } from './state';
 
 const FN = 'hmm_vma_handle_pte';
+/** PTE bits that decide the fast path and what it stores: kind, special, protnone, write */
+const SAME_PATH_BITS = 0xf | F_SPECIAL | F_PROTNONE | F_WRITE;
 
 /** Trace run bookkeeping for the loop: the current run's state and rule, flushed when they change. */
 interface Run { state: string; rule: string; why: string; first: number; end: number }
@@ -55,6 +57,11 @@ export function walkPteTable(ws: WalkState, vma: Vma, t: PteTable, base: number,
   const hiRW = enc.validHi | enc.writeHi;
   const inLo = enc.inoutLo;
   const inHi = enc.inoutHi;
+  const sticky = (inLo | inHi) !== 0;
+  // a uniform request (no pfn_flags_mask): what a read-only / writable present PTE needs is the same on every page
+  const uniform = !snap && ws.uniformRequest && addr < end;
+  const needRO = uniform ? ws.needFault(ws.idx(addr), CPU_VALID) : -1;
+  const needRW = uniform ? ws.needFault(ws.idx(addr), CPU_VALID | CPU_WRITE) : -1;
   /** the fast path's current run: -1 none, 0 zero page, else the cpu flags */
   let fastCode = -1;
   for (let vpn = addr; vpn < end; vpn++) {
@@ -62,22 +69,50 @@ export function walkPteTable(ws: WalkState, vma: Vma, t: PteTable, base: number,
     const w = t[j];
     const kind = w & 0xf;
     const i = vpn - ws.start;
-    // fast path: a present, normal PTE in a snapshot
-    if (kind === K_PRESENT && snap && !(w & (F_SPECIAL | F_PROTNONE))) {
+    const cpu = (w & F_WRITE) ? CPU_VALID | CPU_WRITE : CPU_VALID;
+    // fast path: a present, normal PTE that needs no fault (a snapshot, or a request the PTE already satisfies;
+    // a writable zero-page PTE in a faulting walk takes the general path, which names it as handlePte does)
+    if (kind === K_PRESENT && !(w & (F_SPECIAL | F_PROTNONE))
+      && (snap || ((uniform ? (cpu & CPU_WRITE ? needRW : needRO) : ws.needFault(i, cpu)) === 0
+        && !(t[j + 1] === ZERO_PFN && (cpu & CPU_WRITE))))) {
       const pfn = t[j + 1];
-      const cpu = (w & F_WRITE) ? CPU_VALID | CPU_WRITE : CPU_VALID;
       if (modern) {
-        w32[2 * i] = (pfn | (w32[2 * i] & inLo)) >>> 0;
-        w32[2 * i + 1] = ((cpu & CPU_WRITE ? hiRW : hiRO) | (w32[2 * i + 1] & inHi)) >>> 0;
+        if (sticky) {
+          w32[2 * i] = (pfn | (w32[2 * i] & inLo)) >>> 0;
+          w32[2 * i + 1] = ((cpu & CPU_WRITE ? hiRW : hiRO) | (w32[2 * i + 1] & inHi)) >>> 0;
+        } else {
+          w32[2 * i] = pfn;
+          w32[2 * i + 1] = cpu & CPU_WRITE ? hiRW : hiRO;
+        }
       } else enc.storePfn(w32, i, pfn, cpu, 0);
       const code = pfn === ZERO_PFN ? 0 : cpu;
       if (code === fastCode && i === run.end) {
         run.end = i + 1;
       } else {
         fastCode = code;
+        // (the snapshot path and handlePte word the reason differently; both are kept as they were)
         if (code === 0) note(ws, run, i, 'pte:zero-page', 'store pfn|VALID', 'the shared zero page: VALID, read-only, zero pfn');
-        else if (cpu & CPU_WRITE) note(ws, run, i, 'pte:present-rw', `store pfn|${ws.flagsText(cpu, 0)}`, 'present, writable PTE');
-        else note(ws, run, i, 'pte:present-ro', `store pfn|${ws.flagsText(cpu, 0)}`, 'present, read-only PTE');
+        else if (cpu & CPU_WRITE) note(ws, run, i, 'pte:present-rw', ws.storePfnRule(cpu), snap ? 'present, writable PTE' : 'present PTE, writable');
+        else note(ws, run, i, 'pte:present-ro', ws.storePfnRule(cpu), snap ? 'present, read-only PTE' : 'present PTE, read-only');
+      }
+      // the PTEs that follow with the same kind and flags (and zero page or not) take this same path: store them in
+      // a tight loop (the per-page checks above would give the same answers; no `during` step can fall in between)
+      if (modern && !sticky && (snap || uniform) && !ws.duringPending) {
+        const same = w & SAME_PATH_BITS;
+        const zero = pfn === ZERO_PFN;
+        const hi = cpu & CPU_WRITE ? hiRW : hiRO;
+        const start = ws.start;
+        let v2 = vpn + 1;
+        for (; v2 < end; v2++) {
+          const j2 = 2 * (v2 - base);
+          const pfn2 = t[j2 + 1];
+          if ((t[j2] & SAME_PATH_BITS) !== same || (pfn2 === ZERO_PFN) !== zero) break;
+          const k = 2 * (v2 - start);
+          w32[k] = pfn2;
+          w32[k + 1] = hi;
+        }
+        run.end = v2 - start;
+        vpn = v2 - 1;
       }
     } else {
       fastCode = -1;
@@ -100,6 +135,28 @@ export function walkPteTable(ws: WalkState, vma: Vma, t: PteTable, base: number,
   return 0;
 }
 
+/** The trace state of a non-present PTE that is not none-like. */
+function nonPresentState(ws: WalkState, kind: number, w: number, marker: number): string {
+  switch (kind) {
+    case K_SWAP: return 'pte:swap';
+    case K_MIGRATION: return (w & F_WRITE) ? 'pte:migration-rw' : 'pte:migration-ro';
+    case K_DEVICE_PRIVATE: return `pte:device-private-${(w & F_WRITE) ? 'rw' : 'ro'}(${ws.p.deviceName(devOf(w))})`;
+    case K_DEVICE_EXCLUSIVE: return `pte:device-exclusive(${ws.p.deviceName(devOf(w))})`;
+    case K_HWPOISON: return 'pte:hwpoison';
+    default: return `pte:marker-${markerName(marker)}`;
+  }
+}
+
+/** A fault is needed at vpn: close the current trace run and fault [vpn, end) (hmm_vma_fault). */
+function faultFrom(ws: WalkState, run: Run, vma: Vma, vpn: number, end: number, required: number, state: string,
+  why: string): number {
+  const i = vpn - ws.start;
+  flush(ws, run);
+  run.state = ''; run.first = run.end = i;
+  ws.event(FN, i, i + 1, state, 'fault needed', why, 'fault');
+  return hmmVmaFault(ws, vpn, end, required, vma, why);
+}
+
 function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number, end: number, run: Run,
   owner: string | undefined): number {
   const b = ws.b;
@@ -109,12 +166,6 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
   const v = t[j + 1];
   const kind = w & 0xf;
   const i = vpn - ws.start;
-  const fault = (required: number, state: string, why: string): number => {
-    flush(ws, run);
-    run.state = ''; run.first = run.end = i;
-    ws.event(FN, i, i + 1, state, 'fault needed', why, 'fault');
-    return hmmVmaFault(ws, vpn, end, required, vma, why);
-  };
 
   if (kind === K_PRESENT) {
     const protnone = (w & F_PROTNONE) !== 0;
@@ -123,7 +174,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
       : (w & F_WRITE) ? 'pte:present-rw' : 'pte:present-ro';
     const req = ws.needFault(i, cpu);
     if (req) {
-      return fault(req, state, protnone ? 'a NUMA-hinting (protnone) PTE does not count as present: the request needs a fault'
+      return faultFrom(ws, run, vma, vpn, end, req, state, protnone ? 'a NUMA-hinting (protnone) PTE does not count as present: the request needs a fault'
         : 'the PTE does not give what the request asks (REQ_WRITE on a read-only PTE)');
     }
     if ((w & F_SPECIAL) && v !== ZERO_PFN) {
@@ -151,7 +202,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
       return 0;
     }
     enc.storePfn(w32, i, v, cpu, 0);
-    note(ws, run, i, state, `store pfn|${ws.flagsText(cpu, 0)}`, protnone
+    note(ws, run, i, state, ws.storePfnRule(cpu), protnone
       ? 'a NUMA-hinting (protnone) PTE: hmm stores the pfn without VALID (drivers must test VALID first)'
       : v === ZERO_PFN ? 'the shared zero page: VALID, read-only, zero pfn' : `present PTE, ${cpu & CPU_WRITE ? 'writable' : 'read-only'}`);
     return 0;
@@ -163,7 +214,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
   if (noneLike) {
     const state = kind === K_NONE ? 'pte:none' : `pte:marker-${markerName(marker)}`;
     const req = ws.needFault(i, 0);
-    if (req) return fault(req, state, kind === K_NONE ? 'an empty PTE and a fault was requested' : `a ${markerName(marker)} marker counts as pte_none here and a fault was requested`);
+    if (req) return faultFrom(ws, run, vma, vpn, end, req, state, kind === K_NONE ? 'an empty PTE and a fault was requested' : `a ${markerName(marker)} marker counts as pte_none here and a fault was requested`);
     enc.storeNone(w32, i, i + 1);
     note(ws, run, i, state, enc.legacy ? 'store values[NONE]' : 'store 0', kind === K_NONE
       ? 'nothing mapped: 0, a REQ_FAULT walk would fault it in'
@@ -178,7 +229,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     if (b.devicePrivateFlag) {
       const cpu = CPU_VALID | cpuW | CPU_DEVPRIV;
       const req = ws.needFault(i, cpu);
-      if (req) return fault(req, state, 'a device-private page and the request asks for it to be faulted back (flags[DEVICE_PRIVATE])');
+      if (req) return faultFrom(ws, run, vma, vpn, end, req, state, 'a device-private page and the request asks for it to be faulted back (flags[DEVICE_PRIVATE])');
       enc.storePfn(w32, i, v, cpu, 0);
       note(ws, run, i, state, 'store pfn|VALID|DEVICE_PRIVATE', `${dev}'s device-private page: up to 5.6 every device-private page is reported, with flags[DEVICE_PRIVATE]`);
       return 0;
@@ -186,7 +237,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     if (owner !== undefined && dev === owner) {
       const cpu = CPU_VALID | cpuW | (b.proposal && enc.hasDevPrivFlag ? CPU_DEVPRIV : 0);
       enc.storePfn(w32, i, v, cpu, 0);
-      note(ws, run, i, state, `store pfn|${ws.flagsText(cpu, 0)}`,
+      note(ws, run, i, state, ws.storePfnRule(cpu),
         `device-private page owned by ${dev}, the caller's dev_private_owner: reported with its device pfn and never faulted${cpuW ? '' : ' (even if REQ_WRITE asked for more)'}`);
       return 0;
     }
@@ -203,17 +254,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     return -EFAULT;
   }
   const req = ws.needFault(i, 0);
-  const stateOf = (): string => {
-    switch (kind) {
-      case K_SWAP: return 'pte:swap';
-      case K_MIGRATION: return `pte:migration-${(w & F_WRITE) ? 'rw' : 'ro'}`;
-      case K_DEVICE_PRIVATE: return `pte:device-private-${(w & F_WRITE) ? 'rw' : 'ro'}(${ws.p.deviceName(devOf(w))})`;
-      case K_DEVICE_EXCLUSIVE: return `pte:device-exclusive(${ws.p.deviceName(devOf(w))})`;
-      case K_HWPOISON: return 'pte:hwpoison';
-      default: return `pte:marker-${markerName(marker)}`;
-    }
-  };
-  const state = stateOf();
+  const state = nonPresentState(ws, kind, w, marker);
   if (!req) {
     enc.storeNone(w32, i, i + 1);
     let why = 'not present and no fault requested: 0';
@@ -227,10 +268,10 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     note(ws, run, i, state, enc.legacy ? 'store values[NONE]' : 'store 0', why);
     return 0;
   }
-  if (kind === K_SWAP) return fault(req, state, 'a swap entry and a fault was requested: swap it in');
+  if (kind === K_SWAP) return faultFrom(ws, run, vma, vpn, end, req, state, 'a swap entry and a fault was requested: swap it in');
   if (kind === K_DEVICE_PRIVATE) {
     if (b.faultNonOwnerDevicePrivate) {
-      return fault(req, state, `device-private page of ${ws.p.deviceName(devOf(w))}, caller is ${owner ?? 'no device'}: fault it back to system memory (migrate_to_ram)`);
+      return faultFrom(ws, run, vma, vpn, end, req, state, `device-private page of ${ws.p.deviceName(devOf(w))}, caller is ${owner ?? 'no device'}: fault it back to system memory (migrate_to_ram)`);
     }
     flush(ws, run);
     ws.event(FN, i, i + 1, state, 'return -EFAULT',
@@ -238,7 +279,7 @@ function handlePte(ws: WalkState, vma: Vma, t: PteTable, j: number, vpn: number,
     return -EFAULT;
   }
   if (kind === K_DEVICE_EXCLUSIVE && b.deviceExclusive) {
-    return fault(req, state, 'a device-exclusive entry and a fault was requested: the fault restores the original mapping');
+    return faultFrom(ws, run, vma, vpn, end, req, state, 'a device-exclusive entry and a fault was requested: the fault restores the original mapping');
   }
   if (kind === K_MIGRATION) {
     flush(ws, run);

@@ -109,9 +109,16 @@ export class WalkState {
     return 0;
   }
 
+  /** The request is the same for every page (pfn_flags_mask is 0: the input words are not looked at). */
+  get uniformRequest(): boolean {
+    return (this.maskLo | this.maskHi) === 0;
+  }
+
   /** hmm_range_need_fault(): OR over [i0, i1), stopping once both bits are set. */
   rangeNeedFault(i0: number, i1: number, cpu: number): number {
     if (this.snapshot) return 0;
+    // every page asks the same: the OR is the first page's answer
+    if (this.uniformRequest) return i0 < i1 ? this.needFault(i0, cpu) : 0;
     let r = 0;
     for (let i = i0; i < i1; i++) {
       r |= this.needFault(i, cpu);
@@ -168,6 +175,12 @@ export class WalkState {
     }
     t.push({ attempt: this.attempt, fn, first, end, state, rule, why, kind });
   }
+
+  /** `store pfn|<flags>` for order 0, built once per cpu-flag combination (the PTE loop names every run so). */
+  storePfnRule(cpu: number): string {
+    return (this.pfnRules[cpu] ??= `store pfn|${this.flagsText(cpu, 0)}`);
+  }
+  private readonly pfnRules: (string | undefined)[] = [];
 
   flagsText(cpu: number, order: number): string {
     const f: string[] = [];

@@ -4,7 +4,7 @@
  * before any page is faulted), -EFAULT (a fault returned VM_FAULT_ERROR), or -EBUSY so hmm_range_fault() re-walks
  * from `last` = addr. 5.7+: no FAULT_FLAG_ALLOW_RETRY, so the mmap lock is never dropped.
  */
-import { faultCodeName, handleMmFault } from '../mm/fault';
+import { ANON_READ_FAULT, ANON_WRITE_FAULT, faultAnonNoneRun, faultCodeName, handleMmFault } from '../mm/fault';
 import type { Vma } from '../mm/vma';
 import { EBUSY, EFAULT, EPERM, NEED_WRITE_FAULT, type WalkState } from './state';
 
@@ -22,6 +22,17 @@ export function hmmVmaFault(ws: WalkState, addr: number, end: number, required: 
     `${why}; hmm_vma_fault() calls handle_mm_fault() on every page from here to the end of this ${end - addr > 1 ? 'chunk' : 'page'} with the same flags`, 'fault');
   const perPage = ws.b.holeFaultPerPage;
   for (let vpn = addr; vpn < end; vpn++) {
+    // a run of none PTEs of an anonymous VMA: the same faults, page by page, in one call (see faultAnonNoneRun)
+    const n = faultAnonNoneRun(ws.p, vma, vpn, end, write);
+    if (n > 0) {
+      const i = ws.idx(vpn);
+      if (perPage) ws.enc.storeNone(ws.w32, i, i + n);
+      ws.faulted += n;
+      const what = write ? ANON_WRITE_FAULT : ANON_READ_FAULT;
+      ws.event('handle_mm_fault', i, i + n, 'fault:ok', what, what, 'fault');
+      vpn += n - 1;
+      continue;
+    }
     const i = ws.idx(vpn);
     // ≤5.6 hmm_vma_walk_hole_(): values[NONE] goes into each page right before its fault
     if (perPage) ws.enc.storeNone(ws.w32, i, i + 1);

@@ -1,0 +1,94 @@
+/**
+ * Log workload: a generated 100 MB kernel log (bench/scenarios.ts kernelLog) scanned with scanPfnValues, then
+ * every value found decoded with decodePfn. Floor: a bare regex scan of the same text for 0x-prefixed hex numbers.
+ * Target: the scanner runs at ≥ 50% of the bare regex speed (time ≤ 2× the floor). Scan + decode is reported
+ * with its rate in values/s against the decode target.
+ */
+import type { BenchContext } from '../lib/context';
+import { regexFloor } from '../lib/floors';
+import { fmtInt, fmtMs, missed, type Row } from '../lib/report';
+import { measure } from '../lib/timing';
+import { kernelLog } from '../scenarios';
+import { DECODE_TARGET_PER_S } from './decode';
+
+type Scan = (text: string, ...rest: unknown[]) => unknown;
+
+/** The scanner stops at 100,000 values by default (an editor-sized cap); the benchmark wants every value. */
+const ALL = { maxResults: Number.MAX_SAFE_INTEGER };
+
+/** The u64 value of one scanner hit, whatever the hit's shape ({value}, {raw}, a bigint). */
+export function hitValue(h: unknown): bigint | undefined {
+  if (typeof h === 'bigint') return h;
+  if (h && typeof h === 'object') {
+    for (const k of ['value', 'raw', 'pfn']) {
+      const v = (h as Record<string, unknown>)[k];
+      if (typeof v === 'bigint') return v;
+    }
+  }
+  return undefined;
+}
+
+export function hitsOf(r: unknown): unknown[] {
+  if (Array.isArray(r)) return r;
+  if (r && typeof r === 'object' && Symbol.iterator in r) return [...(r as Iterable<unknown>)];
+  if (r && typeof r === 'object') {
+    for (const k of ['hits', 'values', 'matches']) if (Array.isArray((r as Record<string, unknown>)[k])) return (r as Record<string, unknown[]>)[k];
+  }
+  return [];
+}
+
+export async function logWorkloads(ctx: BenchContext): Promise<Row[]> {
+  const target = '≥ 50% of bare regex speed';
+  if (!ctx.scan.ok) return [missed('log.scan', 'scan 100 MB log (scanPfnValues)', target, ctx.scan.reason)];
+  const scan = ctx.scan.api.scanPfnValues as Scan;
+  const bytes = ctx.quick ? 10 * 1024 * 1024 : 100 * 1024 * 1024;
+  const log = kernelLog(bytes);
+  const size = `${(log.text.length / 1024 / 1024).toFixed(0)} MB, ${fmtInt(log.pfnValues)} values`;
+  const rows: Row[] = [];
+  const floor = regexFloor(log.text);
+  let hits: unknown[] = [];
+  try {
+    const t = measure(() => (hits = hitsOf(scan(log.text, ALL))), { warmup: 1, minRuns: ctx.quick ? 1 : 3, maxRuns: 5, budgetMs: 6000 });
+    const ratio = t.medianMs / floor.medianMs;
+    const found = hits.length;
+    const bad = found < log.pfnValues ? `found ${fmtInt(found)} of the ${fmtInt(log.pfnValues)} pfn values in the log` : undefined;
+    rows.push({
+      id: 'log.scan', workload: 'scan 100 MB log (scanPfnValues)', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
+      floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio, target,
+      status: bad ? 'missed' : ratio <= 2 ? 'met' : 'missed',
+      reason: bad ? `wrong result: ${bad}` : ratio <= 2 ? `${(100 / ratio).toFixed(0)}% of regex speed, ${fmtInt(found)} hits` : `${(100 / ratio).toFixed(0)}% of regex speed`,
+      details: { hits: found, pfnValuesWritten: log.pfnValues, lines: log.lines, chars: log.text.length },
+    });
+  } catch (e) {
+    rows.push(missed('log.scan', 'scan 100 MB log (scanPfnValues)', target, `threw: ${e instanceof Error ? e.message : String(e)}`, size));
+    return rows;
+  }
+  const decTarget = `≥ ${DECODE_TARGET_PER_S / 1e6}M values/s (decode)`;
+  if (!ctx.layouts.ok) {
+    rows.push(missed('log.scanDecode', 'scan + decode every value', decTarget, ctx.layouts.reason, size));
+    return rows;
+  }
+  const L = ctx.layouts.api;
+  try {
+    const layout = L.layoutForKernel('latest');
+    const t = measure(() => {
+      let n = 0;
+      for (const h of hitsOf(scan(log.text, ALL))) {
+        const v = hitValue(h);
+        if (v !== undefined) n += L.decodePfn(v, layout).flags.length;
+      }
+      return n;
+    }, { warmup: 0, minRuns: 1, maxRuns: ctx.quick ? 1 : 3, budgetMs: 6000 });
+    const rate = hits.length / (t.medianMs / 1000);
+    rows.push({
+      id: 'log.scanDecode', workload: 'scan 100 MB log + decodePfn of every hit', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
+      floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio: t.medianMs / floor.medianMs, target: decTarget,
+      status: rate >= DECODE_TARGET_PER_S ? 'met' : 'missed',
+      reason: `${(rate / 1e6).toFixed(2)} M values/s end to end`,
+      details: { valuesPerSecond: rate },
+    });
+  } catch (e) {
+    rows.push(missed('log.scanDecode', 'scan + decode every value', decTarget, `threw: ${e instanceof Error ? e.message : String(e)}`, size));
+  }
+  return rows;
+}

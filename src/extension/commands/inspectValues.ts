@@ -1,0 +1,49 @@
+/**
+ * "HMM: Inspect Selected Values" — every u64 in the selection (a dmesg dump of hmm_pfns, a C array) becomes a pfn
+ * array in the inspector, decoded by the active layout. hmm.inspectValues(values?, layoutId?) takes a value, an
+ * array of values or a text to scan instead of the selection.
+ */
+import * as vscode from 'vscode';
+import { getLayout } from '../../core/layouts/index';
+import { chooseLayout } from '../layoutContext';
+import { scanPfnValues } from '../../core/layouts/scan';
+import { hex64 } from '../pfnToken';
+import { inspector } from '../inspectorBridge';
+import type { KernelOfDocument } from './decodePfn';
+
+export interface InspectValuesResult {
+  readonly layoutId: string;
+  readonly count: number;
+  /** the first values, as hex, for tests and messages */
+  readonly values: readonly string[];
+  readonly shown: boolean;
+}
+
+export function registerInspectValues(context: vscode.ExtensionContext, kernelOf: KernelOfDocument): void {
+  context.subscriptions.push(vscode.commands.registerCommand('hmm.inspectValues',
+    (valuesArg?: unknown, layoutArg?: unknown): InspectValuesResult | undefined => {
+      const editor = vscode.window.activeTextEditor;
+      let text: string;
+      if (typeof valuesArg === 'string') text = valuesArg;
+      else if (Array.isArray(valuesArg)) text = valuesArg.map(String).join(' ');
+      else if (editor) {
+        const sel = editor.selections.filter((s) => !s.isEmpty);
+        text = sel.length ? sel.map((s) => editor.document.getText(s)).join('\n') : '';
+      } else text = '';
+      const values = scanPfnValues(text, { maxResults: 1 << 24 }).map((v) => v.value);
+      if (values.length === 0) {
+        void vscode.window.showWarningMessage('HMM: no u64 values found: select 0x… values or 16-digit hex words (e.g. a dmesg dump of hmm_pfns)');
+        return undefined;
+      }
+      const doc = editor?.document;
+      const layout = (typeof layoutArg === 'string' ? getLayout(layoutArg) : undefined)
+        ?? chooseLayout({ scenario: doc ? kernelOf(doc) : undefined, scope: doc?.uri }).layout;
+      const arr = BigUint64Array.from(values);
+      const where = doc && typeof valuesArg !== 'string' && !Array.isArray(valuesArg) ? ` from ${doc.uri.path.split('/').pop()}` : '';
+      const title = `${values.length} value${values.length === 1 ? '' : 's'}${where} [${layout.id}]`;
+      const api = inspector();
+      if (api) api.showValues(arr, layout.id, title);
+      else void vscode.window.showErrorMessage('HMM: the inspector is not available in this window');
+      return { layoutId: layout.id, count: values.length, values: values.slice(0, 64).map(hex64), shown: api !== undefined };
+    }));
+}

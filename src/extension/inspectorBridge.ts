@@ -1,0 +1,43 @@
+/**
+ * The inspector webview's API (src/extension/inspector/index.ts, owned by the webview engineer), as the rest of the
+ * glue uses it. activate.ts installs it once; callers get undefined only if registration failed. Results shown
+ * through showResultFor() remember their file, so a selection in the inspector can be revealed in the editor.
+ */
+import type * as vscode from 'vscode';
+import type { ScenarioResult, WalkResult } from '../core/scenario/result';
+
+export interface InspectorApi {
+  showResult(result: ScenarioResult, walkIndex?: number): void;
+  showValues(values: BigUint64Array, layoutId: string, title: string): void;
+  compare(a: WalkResult, b: WalkResult, title: string): void;
+  reveal(walkIndex: number, pageIndex: number): void;
+  readonly onDidSelect?: vscode.Event<{ walkIndex: number; first: number; end: number }>;
+}
+
+let api: InspectorApi | undefined;
+let shown: { uri: vscode.Uri; result: ScenarioResult } | undefined;
+
+export function setInspector(a: InspectorApi | undefined): void {
+  api = a;
+  shown = undefined;
+}
+
+export function inspector(): InspectorApi | undefined {
+  return api;
+}
+
+/** Show a scenario's result (only when it is not already the one shown), then reveal a page. */
+export function showResultFor(uri: vscode.Uri, result: ScenarioResult, walkIndex: number, pageIndex?: number): boolean {
+  if (!api) return false;
+  if (!shown || shown.uri.toString() !== uri.toString() || shown.result !== result || pageIndex === undefined) {
+    api.showResult(result, walkIndex);
+    shown = { uri, result };
+  }
+  if (pageIndex !== undefined) api.reveal(walkIndex, pageIndex);
+  return true;
+}
+
+/** The file and result the inspector shows, when it came through showResultFor(). */
+export function shownResult(): { uri: vscode.Uri; result: ScenarioResult } | undefined {
+  return shown;
+}

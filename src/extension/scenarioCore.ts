@@ -1,0 +1,9 @@
+/**
+ * The scenario parser and runner as the glue uses them. They (with the yaml library) are most of the extension's
+ * code, so the Node host does not load them with dist/extension.js: scripts/build.mjs bundles this module on its own
+ * into dist/core.js, which main.ts requires on first use (a hover, a CodeLens, a run…), never during activation.
+ * The web host bundles it into dist/web/extension.js. Import it only through ./coreLoader (types excepted).
+ */
+export { parseScenario, walksOf } from '../core/scenario/parse';
+export { errnoName } from '../core/scenario/parse-walk';
+export { runScenario } from '../core/scenario/run';

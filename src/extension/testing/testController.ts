@@ -1,0 +1,219 @@
+/**
+ * Test Explorer: each scenario file is a test item, each walk with an `expect` a child. Running reports pass/fail
+ * per walk with the decoded mismatch as the TestMessage at the entry's location. Profiles: as written, snapshot,
+ * fault (mode overrides).
+ */
+import * as vscode from 'vscode';
+import type { Scenario, WalkMode } from '../../core/scenario/ast';
+import { scenarioCore } from '../coreLoader';
+import { rangeOf } from '../scenario/diagnostics';
+import { isScenarioDocument } from '../scenario/language';
+import { firstMismatch, walkSummary } from '../scenario/resultText';
+import type { RunService } from '../scenario/runService';
+import { displayName, type ScenarioStore } from '../scenario/store';
+import { SCENARIO_GLOB } from '../commands/runAll';
+import { walkTestMessages } from './testMessages';
+
+export const TEST_CONTROLLER_ID = 'hmmLens';
+
+/** What a test run reported per item id (the public API does not expose test results; tests and callers read this). */
+export type TestOutcomes = Map<string, { state: 'passed' | 'failed' | 'errored' | 'skipped'; messages: vscode.TestMessage[] }>;
+
+/** A TestRun that also records each final state. */
+function recording(run: vscode.TestRun, out: TestOutcomes): vscode.TestRun {
+  const msgs = (m?: vscode.TestMessage | readonly vscode.TestMessage[]) => (m === undefined ? [] : Array.isArray(m) ? [...m] : [m as vscode.TestMessage]);
+  return Object.assign(Object.create(run) as vscode.TestRun, {
+    passed: (t: vscode.TestItem, d?: number) => { out.set(t.id, { state: 'passed', messages: [] }); run.passed(t, d); },
+    failed: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => {
+      out.set(t.id, { state: 'failed', messages: msgs(m) }); run.failed(t, m, d);
+    },
+    errored: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => {
+      out.set(t.id, { state: 'errored', messages: msgs(m) }); run.errored(t, m, d);
+    },
+    skipped: (t: vscode.TestItem) => { out.set(t.id, { state: 'skipped', messages: [] }); run.skipped(t); },
+    started: (t: vscode.TestItem) => run.started(t),
+    appendOutput: (o: string, l?: vscode.Location, t?: vscode.TestItem) => run.appendOutput(o, l, t),
+    end: () => run.end(),
+  });
+}
+
+export class ScenarioTests implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'HMM Scenarios');
+  private readonly subs: vscode.Disposable[] = [];
+  private discovered = false;
+
+  constructor(private readonly store: ScenarioStore, private readonly runs: RunService) {
+    const c = this.controller;
+    c.resolveHandler = async (item) => {
+      if (!item) await this.discoverAll();
+      else await this.refreshFile(item.uri as vscode.Uri);
+    };
+    c.refreshHandler = async () => { await this.discoverAll(); };
+    const profile = (label: string, mode: WalkMode | undefined, isDefault: boolean) => {
+      const p = c.createRunProfile(label, vscode.TestRunProfileKind.Run, async (req, token) => { await this.runTests(req, token, mode); }, isDefault);
+      return p;
+    };
+    profile('Run as written', undefined, true);
+    profile('Run as snapshot (mode override)', 'snapshot', false);
+    profile('Run as fault (mode override)', 'fault', false);
+    this.subs.push(
+      vscode.workspace.onDidOpenTextDocument((d) => { if (isScenarioDocument(d) && d.uri.scheme !== 'git') this.updateFromDoc(d); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (isScenarioDocument(e.document)) this.updateFromDoc(e.document); }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
+    this.subs.push(watcher,
+      watcher.onDidCreate((u) => { if (this.discovered) void this.refreshFile(u); }),
+      watcher.onDidChange((u) => { if (this.discovered && !this.isOpen(u)) void this.refreshFile(u); }),
+      watcher.onDidDelete((u) => c.items.delete(u.toString())));
+  }
+
+  private isOpen(uri: vscode.Uri): boolean {
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+  }
+
+  async discoverAll(): Promise<void> {
+    this.discovered = true;
+    const uris = await vscode.workspace.findFiles(SCENARIO_GLOB, '**/node_modules/**');
+    const keep = new Set(uris.map((u) => u.toString()));
+    this.controller.items.forEach((it) => { if (!keep.has(it.id) && it.uri?.scheme !== 'untitled') this.controller.items.delete(it.id); });
+    await Promise.all(uris.map((u) => this.refreshFile(u)));
+  }
+
+  /** (Re)build a file's item from the open document or the file on disk. */
+  async refreshFile(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return this.updateFromDoc(open);
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const parsed = this.store.parseText(text, displayName(uri));
+      return this.updateItem(uri, parsed.scenario, parsed.diagnostics.find((d) => d.severity === 'error')?.message);
+    } catch {
+      return undefined;
+    }
+  }
+
+  updateFromDoc(doc: vscode.TextDocument): vscode.TestItem | undefined {
+    const parsed = this.store.parse(doc);
+    return this.updateItem(doc.uri, parsed.scenario, parsed.diagnostics.find((d) => d.severity === 'error')?.message);
+  }
+
+  private updateItem(uri: vscode.Uri, s: Scenario | undefined, error?: string): vscode.TestItem {
+    const c = this.controller;
+    let file = c.items.get(uri.toString());
+    const label = s?.name ?? uri.path.split('/').pop() ?? uri.toString();
+    if (!file) {
+      file = c.createTestItem(uri.toString(), label, uri);
+      c.items.add(file);
+    }
+    file.label = label;
+    file.description = s ? `${uri.path.split('/').pop()} · kernel ${s.kernel}` : uri.path.split('/').pop();
+    file.error = error ? new vscode.MarkdownString(`Invalid scenario: ${error}`) : undefined;
+    file.range = new vscode.Range(0, 0, 0, 0);
+    if (!s) return file;
+    const children: vscode.TestItem[] = [];
+    scenarioCore().walksOf(s).forEach((w, ordinal) => {
+      if (!w.expect) return;
+      const child = c.createTestItem(`${uri.toString()}#${ordinal}`, w.name, uri);
+      child.range = rangeOf(w.pos);
+      child.description = `${w.mode} · ${w.pages} page${w.pages === 1 ? '' : 's'}`;
+      children.push(child);
+    });
+    file.children.replace(children);
+    return file;
+  }
+
+  /** Run tests as a profile does (mode = the profile's override) and return what each item reported. */
+  async runTests(request: vscode.TestRunRequest, token: vscode.CancellationToken, mode?: WalkMode): Promise<TestOutcomes> {
+    const outcomes: TestOutcomes = new Map();
+    const run = recording(this.controller.createTestRun(request), outcomes);
+    try {
+      if (!this.discovered && !request.include) await this.discoverAll();
+      const roots: vscode.TestItem[] = [];
+      if (request.include) roots.push(...request.include);
+      else this.controller.items.forEach((it) => roots.push(it));
+      const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+      // group the requested walks by file
+      const byFile = new Map<string, { file: vscode.TestItem; walks: vscode.TestItem[] }>();
+      for (const it of roots) {
+        if (excluded.has(it.id)) continue;
+        const fileItem = it.parent ?? it;
+        const key = fileItem.id;
+        const entry = byFile.get(key) ?? { file: fileItem, walks: [] };
+        if (it.parent) entry.walks.push(it);
+        else it.children.forEach((ch) => { if (!excluded.has(ch.id)) entry.walks.push(ch); });
+        byFile.set(key, entry);
+      }
+      for (const { file, walks } of byFile.values()) {
+        if (token.isCancellationRequested) break;
+        await this.runFile(run, file, walks, token, mode);
+      }
+    } finally {
+      run.end();
+    }
+    return outcomes;
+  }
+
+  private async runFile(run: vscode.TestRun, file: vscode.TestItem, walks: vscode.TestItem[], token: vscode.CancellationToken,
+    mode?: WalkMode): Promise<void> {
+    const uri = file.uri as vscode.Uri;
+    // a file with walks takes its state from them (VS Code shows the worst child); it reports its own state only
+    // when it has no walk to test, or cannot be read, parsed or run
+    const ownState = walks.length === 0;
+    if (ownState) run.started(file);
+    for (const w of walks) run.started(w);
+    const t0 = Date.now();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    let text: string;
+    try {
+      text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (e) {
+      const msg = new vscode.TestMessage(`cannot read ${uri.path}: ${e instanceof Error ? e.message : String(e)}`);
+      run.errored(file, msg);
+      for (const w of walks) run.skipped(w);
+      return;
+    }
+    const outcome = await this.runs.run({ uri, text, version: open?.version ?? -1, overrides: mode ? { mode } : undefined }, token);
+    if (!outcome.result || !outcome.scenario) {
+      const errs = outcome.diagnostics.filter((d) => d.severity === 'error');
+      const msgs = errs.map((d) => {
+        const m = new vscode.TestMessage(`${d.file}:${d.pos.line}:${d.pos.col}: ${d.message}`);
+        m.location = new vscode.Location(uri, rangeOf(d.pos));
+        return m;
+      });
+      if (outcome.cancelled) run.skipped(file);
+      else run.errored(file, msgs.length ? msgs : [new vscode.TestMessage('the scenario did not run')], Date.now() - t0);
+      for (const w of walks) run.skipped(w);
+      return;
+    }
+    const steps = scenarioCore().walksOf(outcome.scenario);
+    const lines = text.split(/\r?\n/);
+    let allOk = true;
+    for (const item of walks) {
+      const ordinal = Number(item.id.slice(item.id.lastIndexOf('#') + 1));
+      const idx = outcome.ordinals.indexOf(ordinal);
+      const wr = idx >= 0 ? outcome.result.walks[idx] : undefined;
+      if (!wr) { run.skipped(item); continue; }
+      run.appendOutput(`${wr.name}: ${walkSummary(wr)}${firstMismatch(wr, steps[ordinal]) ? ` — ${firstMismatch(wr, steps[ordinal])}` : ''}\r\n`,
+        new vscode.Location(uri, rangeOf(wr.pos)), item);
+      if (!wr.expect || wr.expect.ok) { run.passed(item, undefined); continue; }
+      allOk = false;
+      run.failed(item, walkTestMessages(uri, wr, steps[ordinal], lines));
+    }
+    const runErrors = outcome.result.diagnostics.filter((d) => d.severity === 'error');
+    if (runErrors.length > 0) {
+      run.errored(file, runErrors.map((d) => {
+        const m = new vscode.TestMessage(`${d.file}:${d.pos.line}:${d.pos.col}: ${d.message}`);
+        m.location = new vscode.Location(uri, rangeOf(d.pos));
+        return m;
+      }), Date.now() - t0);
+    } else if (ownState) {
+      if (allOk) run.passed(file, Date.now() - t0);
+      else run.failed(file, new vscode.TestMessage('an expectation failed'), Date.now() - t0);
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.controller.dispose();
+  }
+}

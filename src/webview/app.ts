@@ -1,0 +1,279 @@
+/**
+ * The inspector app: receives views and binary chunks from the host, keeps the walks, shows a result or a
+ * comparison, reports selections and copies to the host, and persists itself through the webview state.
+ */
+import type { HostMessage, ViewDto } from '../protocol/messages';
+import { validateHostMessage, validateView } from '../protocol/validate';
+import { ArrayAssembler } from '../protocol/convert';
+import { FastLayout } from './model/fastLayout';
+import { WalkData } from './model/walkData';
+import { fromBase64, MAX_PERSISTED_ENTRIES, toBase64, type PersistedState } from './model/persist';
+import { CompareView } from './ui/compareView';
+import { h, select } from './ui/dom';
+import { ResultView, type ResultUiState } from './ui/resultView';
+import { getState, post, setState } from './vscodeApi';
+
+const ERRNO: Record<number, string> = { 0: '0', [-1]: '-EPERM', [-12]: '-ENOMEM', [-14]: '-EFAULT', [-16]: '-EBUSY', [-22]: '-EINVAL' };
+
+export interface PerfHooks {
+  viewAt: number;
+  dataCompleteAt: number;
+  /** data complete → grid and map drawn (synchronous part) */
+  firstRenderMs: number;
+  /** data complete → the frame after the first render */
+  firstPaintMs: number;
+  gridRenderMs(): number;
+  /** milliseconds of the parts of the last first render (kinds, mapData, filterOptions, filter, trace, grid, map) */
+  showTimings(): Record<string, number>;
+  mapDrawMs(): number;
+  grid(): { top: number; visible: number; count: number; spacerPx: number; domRows: number };
+  scrollTo(row: number): void;
+  /** the map's window of pages [first, end) */
+  mapZoom(): [number, number];
+  ready: boolean;
+}
+
+declare global {
+  interface Window { __hmmInspectorPerf?: PerfHooks }
+}
+
+function viewSignature(v: ViewDto): string {
+  return JSON.stringify([v.kind, v.title, v.file, v.walks.map((w) => [w.name, w.start, w.pages, w.layoutId])]);
+}
+
+export class App {
+  private readonly root: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly result: ResultView;
+  private readonly compare: CompareView;
+  private session = -1;
+  private view?: ViewDto;
+  private walks: WalkData[] = [];
+  private assemblers = new Map<string, ArrayAssembler>();
+  private walkIndex = 0;
+  private shown = false;
+  private pendingReveal?: { walkIndex: number; pageIndex: number };
+  private saveTimer = 0;
+  private restoredUi?: Partial<ResultUiState> & { walkIndex?: number };
+  readonly perf: PerfHooks;
+
+  constructor(root: HTMLElement) {
+    this.root = root;
+    this.header = h('header', 'app-header');
+    this.body = h('main', 'app-body');
+    this.result = new ResultView({
+      select: (first, end) => post({ type: 'select', walkIndex: this.walkIndex, first, end }),
+      copy: (format, text) => post({ type: 'copy', format, text }),
+      openSource: (line, col) => post({ type: 'openSource', line: Math.max(1, line), col: Math.max(1, col) }),
+      stateChanged: () => this.scheduleSave(),
+    });
+    this.compare = new CompareView(() => undefined);
+    this.root.append(this.header, this.body);
+    this.body.append(h('p', 'empty', 'Waiting for a walk result…'));
+    const grid = () => (this.view?.kind === 'compare' ? this.compare.grid : this.result.grid);
+    this.perf = {
+      viewAt: 0, dataCompleteAt: 0, firstRenderMs: 0, firstPaintMs: 0, ready: false,
+      gridRenderMs: () => grid().lastRenderMs,
+      showTimings: () => ({ ...this.result.timings }),
+      mapDrawMs: () => this.result.map.lastDrawMs,
+      grid: () => {
+        const g = grid();
+        return { top: g.topRow, visible: g.visibleRows, count: g.count, spacerPx: g.spacerHeight,
+          domRows: g.element.querySelectorAll('.vgrid-row').length };
+      },
+      scrollTo: (row) => grid().scrollToRow(row, false),
+      mapZoom: () => this.result.map.zoomRange,
+    };
+    window.__hmmInspectorPerf = this.perf;
+    window.addEventListener('message', (e) => this.onMessage(e.data));
+    window.addEventListener('error', (e) => post({ type: 'error', message: String(e.message).slice(0, 9000) }));
+    document.addEventListener('securitypolicyviolation', (e) => post({ type: 'error',
+      message: `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`.slice(0, 9000) }));
+    try {
+      this.restore();
+    } catch (e) {
+      post({ type: 'error', message: `restoring the inspector failed: ${String(e)}`.slice(0, 9000) });
+      this.body.replaceChildren(h('p', 'empty', 'Waiting for a walk result…'));
+    }
+    post({ type: 'ready' });
+  }
+
+  private restore(): void {
+    const s = getState() as PersistedState | undefined;
+    if (!s || s.version !== 1) return;
+    const v = validateView(s.view);
+    if (!v.ok) return;
+    this.startView(-1, v.message);
+    this.restoredUi = s.ui as Partial<ResultUiState>;
+    s.arrays.forEach((a, i) => {
+      if (!a || !this.walks[i]) return;
+      if (a.input) this.walks[i].setArray('input', fromBase64(a.input));
+      this.walks[i].setArray('pfns', fromBase64(a.pfns));
+    });
+    if (typeof s.ui.walkIndex === 'number' && s.ui.walkIndex < this.walks.length) this.walkIndex = s.ui.walkIndex;
+    if (this.walks.every((w) => w.ready)) this.render();
+    else this.body.replaceChildren(h('p', 'empty', 'This result was too large to keep across a reload: open it again from its scenario.'));
+  }
+
+  private onMessage(raw: unknown): void {
+    const v = validateHostMessage(raw);
+    if (!v.ok) {
+      post({ type: 'error', message: `inspector ignored a malformed host message: ${v.error}` });
+      return;
+    }
+    const m: HostMessage = v.message;
+    switch (m.type) {
+      case 'view':
+        // the host re-sends what it shows after the webview was recreated: keep the restored scroll/filter/step
+        if (!this.view || viewSignature(this.view) !== viewSignature(m.view)) this.restoredUi = undefined;
+        this.startView(m.session, m.view);
+        if (this.restoredUi && typeof this.restoredUi.walkIndex === 'number' && this.restoredUi.walkIndex < this.walks.length) {
+          this.walkIndex = this.restoredUi.walkIndex;
+          this.renderHeader();
+        }
+        this.perf.viewAt = performance.now();
+        this.perf.ready = false;
+        this.body.replaceChildren(h('p', 'empty', `Loading ${m.view.walks.reduce((n, w) => n + w.pages, 0).toLocaleString('en-US')} entries…`));
+        break;
+      case 'data': {
+        if (m.session !== this.session || m.walk >= this.walks.length) return;
+        const key = `${m.walk}:${m.array}`;
+        let asm = this.assemblers.get(key);
+        if (!asm || asm.total !== m.total) {
+          asm = new ArrayAssembler(m.total);
+          this.assemblers.set(key, asm);
+        }
+        asm.add(m.offset, m.buffer);
+        if (asm.complete) {
+          this.walks[m.walk].setArray(m.array, asm.values);
+          this.assemblers.delete(key);
+          if (!this.shown && this.canShow()) {
+            this.perf.dataCompleteAt = performance.now();
+            this.render();
+            this.scheduleSave();
+          }
+        }
+        break;
+      }
+      case 'reveal':
+        this.reveal(m.walkIndex, m.pageIndex);
+        break;
+    }
+  }
+
+  private startView(session: number, view: ViewDto): void {
+    this.session = session;
+    this.view = view;
+    this.shown = false;
+    this.assemblers.clear();
+    const layouts = new Map(view.layouts.map((l) => [l.id, new FastLayout(l)]));
+    this.walks = view.walks.map((w) => new WalkData(w, layouts.get(w.layoutId)!));
+    this.walkIndex = view.walkIndex;
+    this.renderHeader();
+  }
+
+  private canShow(): boolean {
+    if (!this.view) return false;
+    if (this.view.kind === 'compare') return this.walks.length === 2 && this.walks.every((w) => w.ready);
+    return this.walks[this.walkIndex]?.ready ?? false;
+  }
+
+  private renderHeader(): void {
+    const v = this.view;
+    this.header.replaceChildren();
+    if (!v) return;
+    const title = h('h1', 'app-title', v.title);
+    title.id = 'inspector-title';
+    const meta = h('span', 'app-meta', [v.kernel ? `kernel ${v.kernel}` : '', v.file ?? ''].filter(Boolean).join(' · '));
+    this.header.append(title, meta);
+    if (v.kind !== 'compare' && v.walks.length > 1) {
+      const s = select(v.walks.map((w, i) => [String(i), `${i + 1}. ${w.name}`] as const), String(this.walkIndex), 'Walk',
+        (val) => this.selectWalk(Number(val)));
+      s.id = 'walk-select';
+      this.header.append(s);
+    }
+    const w = this.walks[this.walkIndex];
+    if (w && v.kind !== 'compare') {
+      const badges = h('span', 'badges');
+      if (v.kind === 'result') {
+        badges.append(h('span', `badge ${w.dto.ret === 0 ? 'ok' : 'bad'}`, `ret ${ERRNO[w.dto.ret] ?? w.dto.ret}`),
+          h('span', 'badge', `${w.dto.attempts} call${w.dto.attempts === 1 ? '' : 's'}`));
+        if (w.dto.expect) badges.append(h('span', `badge ${w.dto.expect.ok ? 'ok' : 'bad'}`, w.dto.expect.ok ? 'expect ✓' : 'expect ✗'));
+      }
+      badges.append(h('span', 'badge', `layout ${w.layout.id}`));
+      badges.title = w.layout.title;
+      this.header.append(badges);
+    }
+  }
+
+  private selectWalk(i: number): void {
+    if (i === this.walkIndex || i < 0 || i >= this.walks.length) return;
+    this.walkIndex = i;
+    this.restoredUi = undefined;
+    this.shown = false;
+    this.renderHeader();
+    if (this.canShow()) this.render();
+    else this.body.replaceChildren(h('p', 'empty', 'Loading…'));
+    this.scheduleSave();
+  }
+
+  private render(): void {
+    const v = this.view;
+    if (!v) return;
+    const t0 = performance.now();
+    this.shown = true;
+    if (v.kind === 'compare') {
+      this.body.replaceChildren(this.compare.element);
+      this.compare.show(this.walks[0], this.walks[1]);
+    } else {
+      this.body.replaceChildren(this.result.element);
+      this.result.show(this.walks[this.walkIndex], v.diagnostics, this.restoredUi);
+    }
+    const start = this.perf.dataCompleteAt || t0;
+    this.perf.firstRenderMs = performance.now() - start;
+    const session = this.session;
+    requestAnimationFrame(() => {
+      this.perf.firstPaintMs = performance.now() - start;
+      this.perf.ready = true;
+      document.body.dataset.ready = 'true';
+      post({ type: 'painted', session, ms: Math.round(this.perf.firstPaintMs * 10) / 10 });
+    });
+    this.renderHeader();
+    if (this.pendingReveal) {
+      const r = this.pendingReveal;
+      this.pendingReveal = undefined;
+      this.reveal(r.walkIndex, r.pageIndex);
+    }
+  }
+
+  private reveal(walkIndex: number, pageIndex: number): void {
+    if (!this.view || walkIndex >= this.walks.length) return;
+    if (walkIndex !== this.walkIndex) this.selectWalk(walkIndex);
+    if (!this.shown) {
+      this.pendingReveal = { walkIndex, pageIndex };
+      return;
+    }
+    if (this.view.kind !== 'compare' && pageIndex < this.walks[walkIndex].pages) this.result.revealIndex(pageIndex, false);
+  }
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = window.setTimeout(() => this.save(), 300);
+  }
+
+  private save(): void {
+    if (!this.view) return;
+    let budget = MAX_PERSISTED_ENTRIES;
+    const arrays = this.walks.map((w) => {
+      if (!w.pfns) return null;
+      const n = w.pages * (w.input ? 2 : 1);
+      if (n > budget) return null;
+      budget -= n;
+      return { ...(w.input ? { input: toBase64(w.input) } : {}), pfns: toBase64(w.pfns) };
+    });
+    const ui = this.view.kind === 'compare' ? { walkIndex: this.walkIndex } : { ...this.result.uiState(), walkIndex: this.walkIndex };
+    const state: PersistedState = { version: 1, view: this.view, arrays, ui };
+    setState(state);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Two walks side by side, rows aligned by address, each side decoded under its own layout; rows whose page states
+ * differ are highlighted, and a map strip per side shows both address spaces on the same axis.
+ */
+import { parseJump } from '../model/address';
+import { align, diffRows, type Alignment, type Side } from '../model/compare';
+import { shortHex, wordHex } from '../model/fastLayout';
+import { Kind, kindName } from '../model/pageKinds';
+import { rowOfIndex } from '../model/filter';
+import type { WalkData } from '../model/walkData';
+import { AddressMap } from './addressMap';
+import { button, custom, h } from './dom';
+import { renderChips } from './flagChips';
+import { VirtualGrid } from './virtualGrid';
+
+export class CompareView {
+  readonly element: HTMLElement;
+  readonly grid: VirtualGrid;
+  private readonly mapA: AddressMap;
+  private readonly mapB: AddressMap;
+  private readonly labelA: HTMLElement;
+  private readonly labelB: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly note: HTMLElement;
+  private a?: WalkData;
+  private b?: WalkData;
+  private al?: Alignment;
+  private diffs: Uint32Array = new Uint32Array(0);
+  private diffSet = new Set<number>();
+  private onlyDiffs = false;
+  private jumpField: HTMLElement & { value: string };
+
+  constructor(private readonly onSelect: (first: number, end: number) => void) {
+    this.element = h('div', 'compare-view');
+    this.labelA = h('div', 'compare-label');
+    this.labelB = h('div', 'compare-label');
+    this.mapA = new AddressMap((r) => this.reveal(r));
+    this.mapB = new AddressMap((r) => this.reveal(r));
+    const maps = h('section', 'map-box compare-maps');
+    maps.append(this.labelA, this.mapA.element, this.labelB, this.mapB.element);
+    this.note = h('div', 'compare-note');
+    this.status = h('span', 'toolbar-status');
+    this.status.setAttribute('aria-live', 'polite');
+    const only = custom('vscode-checkbox', { id: 'diff-only' }) as HTMLElement & { checked: boolean };
+    only.textContent = 'Differences only';
+    only.addEventListener('change', () => { this.onlyDiffs = !!only.checked; this.refreshRows(); });
+    this.jumpField = custom('vscode-textfield', { placeholder: 'Jump to 0x… address', 'aria-label': 'Jump to address', id: 'compare-jump' }) as HTMLElement & { value: string };
+    this.jumpField.addEventListener('keydown', (e) => { if ((e as KeyboardEvent).key === 'Enter') this.jump(); });
+    const tb = h('div', 'toolbar');
+    tb.setAttribute('role', 'toolbar');
+    tb.append(only,
+      button('Previous difference', 'arrow-up', () => this.nextDiff(-1), { id: 'diff-prev' }),
+      button('Next difference', 'arrow-down', () => this.nextDiff(1), { id: 'diff-next' }),
+      this.jumpField, h('span', 'toolbar-spacer'), this.status);
+    this.grid = new VirtualGrid({
+      label: 'comparison', rowHeight: 22,
+      columns: [
+        { id: 'addr', title: 'Address', width: '16ch' },
+        { id: 'a', title: 'A value', width: '19ch', priority: 2 },
+        { id: 'a-dec', title: 'A decoded', width: 'minmax(14ch, 1fr)' },
+        { id: 'a-state', title: 'A state', width: 'minmax(9ch, 0.6fr)', priority: 3 },
+        { id: 'd', title: '', width: '3ch' },
+        { id: 'b', title: 'B value', width: '19ch', priority: 2 },
+        { id: 'b-dec', title: 'B decoded', width: 'minmax(14ch, 1fr)' },
+        { id: 'b-state', title: 'B state', width: 'minmax(9ch, 0.6fr)', priority: 3 },
+      ],
+      render: (row, cells, el) => this.renderRow(row, cells, el),
+      onSelect: (f, e) => this.onSelect(this.rowOf(f), this.rowOf(e - 1) + 1),
+    });
+    this.element.append(maps, this.note, tb, this.grid.element);
+  }
+
+  show(a: WalkData, b: WalkData): void {
+    this.a = a;
+    this.b = b;
+    if (!a.outW || !b.outW) return;
+    const side = (w: WalkData): Side => ({ start: w.start, pages: w.pages, pageSize: w.dto.pageSize, words: w.outW!, layout: w.layout });
+    this.al = align(side(a), side(b));
+    this.diffs = diffRows(side(a), side(b), this.al);
+    this.diffSet = new Set(this.diffs.length < 1e6 ? this.diffs : []);
+    this.labelA.textContent = `A: ${a.dto.name} — layout ${a.layout.id} — ret ${a.dto.ret}`;
+    this.labelB.textContent = `B: ${b.dto.name} — layout ${b.layout.id} — ret ${b.dto.ret}`;
+    this.note.textContent = this.al.note ?? '';
+    this.note.hidden = !this.al.note;
+    const kindsOn = (w: WalkData, off: number) => {
+      const k = new Uint8Array(this.al!.rows).fill(Kind.NotWalked);
+      k.set(w.kinds.subarray(0, Math.min(w.pages, this.al!.rows - off)), off);
+      return k;
+    };
+    const start = this.al.start;
+    this.mapA.setData({ pages: this.al.rows, kinds: kindsOn(a, this.al.offA), start, pageSize: this.al.pageSize, vmas: a.dto.vmas, devices: a.devices.names });
+    this.mapB.setData({ pages: this.al.rows, kinds: kindsOn(b, this.al.offB), start, pageSize: this.al.pageSize, vmas: b.dto.vmas, devices: b.devices.names });
+    this.refreshRows();
+  }
+
+  private refreshRows(): void {
+    if (!this.al) return;
+    this.grid.setRowCount(this.onlyDiffs ? this.diffs.length : this.al.rows);
+    this.status.textContent = `${this.diffs.length.toLocaleString('en-US')} of ${this.al.rows.toLocaleString('en-US')} addresses differ`;
+    this.grid.render();
+    this.mapA.draw();
+    this.mapB.draw();
+  }
+
+  /** Aligned row at grid row r. */
+  private rowOf(r: number): number {
+    return this.onlyDiffs ? this.diffs[r] ?? r : r;
+  }
+
+  private isDiff(r: number): boolean {
+    if (this.diffSet.size || this.diffs.length === 0) return this.diffSet.has(r);
+    const i = rowOfIndex(this.diffs, r);
+    return this.diffs[i] === r;
+  }
+
+  private renderRow(gridRow: number, cells: HTMLElement[], el: HTMLElement): void {
+    const al = this.al;
+    if (!al || !this.a || !this.b) return;
+    const r = this.rowOf(gridRow);
+    const diff = this.isDiff(r);
+    el.classList.toggle('diff', diff);
+    cells[0].textContent = al.start === null ? `[${r}]` : '0x' + (al.start + BigInt(r) * BigInt(al.pageSize)).toString(16);
+    this.side(this.a, r - al.offA, cells[1], cells[2], cells[3]);
+    cells[4].textContent = diff ? '≠' : '';
+    this.side(this.b, r - al.offB, cells[5], cells[6], cells[7]);
+  }
+
+  private side(w: WalkData, i: number, val: HTMLElement, dec: HTMLElement, state: HTMLElement): void {
+    if (i < 0 || i >= w.pages || !w.outW) {
+      val.textContent = '—';
+      dec.replaceChildren();
+      dec.dataset.key = '';
+      state.textContent = 'outside walk';
+      return;
+    }
+    const lo = w.outW[2 * i], hi = w.outW[2 * i + 1];
+    val.textContent = wordHex(lo, hi);
+    renderChips(dec, w.layout, lo, hi, true);
+    const [plo, phi] = w.layout.pfnHalves(lo, hi);
+    const order = w.layout.order(lo, hi);
+    if (plo || phi || order) {
+      const extra = document.createElement('span');
+      extra.className = 'chip-extra';
+      extra.textContent = `${plo || phi ? ` pfn=${shortHex(plo, phi)}` : ''}${order ? ` order=${order}` : ''}`;
+      dec.append(extra);
+    }
+    state.textContent = kindName(w.kinds[i], w.devices.names);
+  }
+
+  private reveal(r: number): void {
+    const gr = this.onlyDiffs ? rowOfIndex(this.diffs, r) : r;
+    this.grid.scrollToRow(gr, true);
+    this.grid.select(gr, gr + 1);
+  }
+
+  private nextDiff(dir: 1 | -1): void {
+    if (this.diffs.length === 0) return;
+    const cur = this.grid.selection ? this.rowOf(this.grid.selection[0]) : dir > 0 ? -1 : Number.MAX_SAFE_INTEGER;
+    let k = rowOfIndex(this.diffs, cur + (dir > 0 ? 1 : 0));
+    if (dir < 0) k -= 1;
+    if (k < 0 || k >= this.diffs.length) return;
+    this.reveal(this.diffs[k]);
+  }
+
+  private jump(): void {
+    if (!this.al) return;
+    const res = parseJump(this.jumpField.value ?? '', this.al.start, this.al.pageSize, this.al.rows);
+    if (res.ok) this.reveal(res.index);
+    else this.status.textContent = res.error;
+  }
+}

@@ -1,0 +1,51 @@
+// CodeLens above each walk, and the result beside it after a run.
+import * as vscode from 'vscode';
+import assert from 'node:assert/strict';
+import { BASIC_SCENARIO, closeAll, hmmApi, lineOf, open, waitFor, writeFixture } from './hmmHelpers';
+
+async function lenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+}
+
+suite('CodeLens', () => {
+  suiteSetup(async () => { await hmmApi(); });
+  teardown(closeAll);
+
+  test('three actions above each walk, on the walk\'s line', async () => {
+    const uri = await writeFixture('lens.hmm.yaml', BASIC_SCENARIO);
+    await open(uri);
+    const ls = await lenses(uri);
+    const titles = ls.map((l) => l.command?.title);
+    assert.equal(ls.length, 9, `3 walks x 3 lenses, got ${titles.join(', ')}`);
+    const first = ls.filter((l) => l.range.start.line === lineOf(BASIC_SCENARIO, '- walk:') - 1);
+    assert.deepEqual(first.map((l) => l.command?.command), ['hmm.runSnapshotWalk', 'hmm.runFaultingWalk', 'hmm.inspectWalk']);
+    assert.deepEqual(first.map((l) => l.command?.title), ['$(eye) Run snapshot', '$(run) Run fault', '$(inspect) Inspect']);
+    assert.equal(first[0].command?.arguments?.[1], 0);
+  });
+
+  test('running a walk from its lens shows the result beside it; a failing walk shows its first mismatch', async () => {
+    const uri = await writeFixture('lens-run.hmm.yaml', BASIC_SCENARIO);
+    await open(uri);
+    const snap = (await lenses(uri)).find((l) => l.command?.command === 'hmm.runSnapshotWalk')!;
+    const summary = await vscode.commands.executeCommand<{ walks: { summary: string }[] }>(snap.command!.command, ...(snap.command!.arguments ?? []));
+    assert.equal(summary.walks.length, 1);
+    assert.equal(summary.walks[0].summary, 'ret 0 · 4 pages');
+    const after = await waitFor('the result lens', async () => {
+      const ls = await lenses(uri);
+      return ls.length === 10 && ls;
+    });
+    const result = after.find((l) => l.command?.title.includes('ret 0'));
+    assert.ok(result, after.map((l) => l.command?.title).join(' | '));
+    assert.equal(result.range.start.line, lineOf(BASIC_SCENARIO, '- walk:') - 1);
+    assert.match(result.command!.title, /^\$\(pass\) ret 0 · 4 pages \[mode snapshot\]$/);
+    // the whole file as written: the third walk fails at page 1
+    await vscode.commands.executeCommand('hmm.runScenario', uri);
+    const all = await waitFor('three result lenses', async () => {
+      const ls = await lenses(uri);
+      return ls.length === 12 && ls;
+    });
+    const failing = all.find((l) => l.range.start.line === lineOf(BASIC_SCENARIO, 'name: wrong on purpose') - 2 && l.command?.title.startsWith('$(error)'));
+    assert.ok(failing, all.map((l) => `${l.range.start.line}: ${l.command?.title}`).join(' | '));
+    assert.equal(failing.command!.title, '$(error) page 1 (0x7f0000001000): expected VALID WRITE, got VALID zero');
+  });
+});
