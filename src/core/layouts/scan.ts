@@ -5,11 +5,11 @@
  * A value is a whole word (bounded by non-word characters, `\w` = [0-9A-Za-z_]) that is either
  *  - `0x`/`0X`, 1–16 hex digits (single `_` allowed between digits), an optional C suffix, or
  *  - exactly 16 hex digits.
- * Hits never overlap and come in text order. Two cursors find them and are merged by position:
- *  - `0x` literals: a regular expression without alternation or backtracking (`0[xX][0-9a-fA-F]`, a linear search
- *    V8 runs at memchr-like speed), then the literal is read with charCode loops;
- *  - bare words: every 16th character is probed; only a hex digit there can be part of a 16-digit run, so the scan
- *    reads about one character in 16 of ordinary text and each character at most a few times in any text.
+ * Hits never overlap and come in text order. One pass:
+ *  - `0x` literals: found with a fixed-length regular expression (`0[xX][0-9a-fA-F]`: no alternation, nothing to
+ *    backtrack, a linear search V8 runs natively), then read with charCode loops;
+ *  - bare words, in the stretch before each literal: every 16th character is probed; only a hex digit there can be
+ *    part of a 16-digit run, so ordinary text is read about one character in 16 and any text a few times at most.
  * Digits are accumulated as two 32-bit halves and the bigint is made once per hit. Linear in the text length,
  * whatever the input (a 10 MB single line of digits included).
  */
@@ -35,17 +35,16 @@ for (let c = 0; c < 128; c++) {
   CLASS[c] = hexDigit ? 2 : word ? 1 : 0;
 }
 
+/** ASCII hex digit values, -1 for every other character. */
+const DIGIT = new Int8Array(128).fill(-1);
+for (let c = 0; c < 128; c++) if (CLASS[c] === 2) DIGIT[c] = c <= 57 ? c - 48 : (c | 0x20) - 87;
+
 function isHex(c: number): boolean {
-  return c < 128 && CLASS[c] === 2;
+  return c < 128 && DIGIT[c] >= 0;
 }
 
 function isWord(c: number): boolean {
   return c < 128 && CLASS[c] !== 0;
-}
-
-/** The value of a hex digit character (the caller knows it is one). */
-function digitValue(c: number): number {
-  return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }
 
 /** Length of a C integer suffix at `i` (u, l, ul, lu, ll, ull, llu; any case), 0 if none. */
@@ -71,28 +70,65 @@ const HI = 1 - LO;
 /** Where the next `0x` literal may start: `0`, `x` or `X`, a hex digit (no alternation, no backtracking). */
 const HEX_PREFIX = /0[xX][0-9a-fA-F]/g;
 
-/** A cursor over the text's hits of one kind; `index` is -1 when there are no more. */
-interface Cursor {
-  index: number;
-  length: number;
-  lo: number;
-  hi: number;
+/** Push a hit of `length` characters at `index` whose digits were read as the halves `lo`, `hi`. */
+function pushHit(out: ScannedValue[], index: number, length: number, lo: number, hi: number): void {
+  HALVES[LO] = lo;
+  HALVES[HI] = hi;
+  out.push({ index, length, value: WORD[0] });
 }
 
-/** Advance `cur` to the next `0x` literal at or after `re.lastIndex`. */
-function nextLiteral(text: string, re: RegExp, cur: Cursor): void {
+/**
+ * Bare 16-digit words in the stretch [from, limit) (no `0x` literal starts inside it), pushed to `out` until it holds
+ * `max` hits. Probes lie 16 apart, so every window of 16 characters in the stretch contains one; a probe that is no
+ * hex digit rules out every window around it, so ordinary text is read about one character in 16.
+ */
+function bareWords(text: string, from: number, limit: number, out: ScannedValue[], max: number): void {
   const n = text.length;
-  while (re.test(text)) {
-    const i = re.lastIndex - 3;
+  let p = from + 15;
+  while (p < limit && out.length < max) {
+    if (!isHex(text.charCodeAt(p))) { p += 16; continue; }
+    // the run of hex digits around p: [s, e); a run longer than 16 is never a value, so look back at most 16
+    let s = p;
+    while (s > 0 && p - s < 16 && isHex(text.charCodeAt(s - 1))) s--;
+    let e = p + 1;
+    while (e < n && e - s <= 16 && isHex(text.charCodeAt(e))) e++;
+    if (e - s === 16 && (s === 0 || !isWord(text.charCodeAt(s - 1))) && (e === n || !isWord(text.charCodeAt(e)))) {
+      let lo = 0, hi = 0;
+      for (let k = s; k < e; k++) {
+        hi = (hi << 4) | (lo >>> 28);
+        lo = (lo << 4) | DIGIT[text.charCodeAt(k)];
+      }
+      pushHit(out, s, 16, lo >>> 0, hi >>> 0);
+    }
+    // every window around p is done: the next one starts after p (e.g. after a run longer than 16, at most 16 on)
+    p = e - s > 16 ? p + 16 : e + 16;
+  }
+}
+
+/** Scan `text` for u64 values; results are in text order and never overlap. */
+export function scanPfnValues(text: string, opts: ScanOptions = {}): ScannedValue[] {
+  const max = opts.maxResults ?? 100000;
+  const out: ScannedValue[] = [];
+  const n = text.length;
+  const re = HEX_PREFIX;
+  re.lastIndex = 0;
+  let pos = 0; // every value before pos is found
+  while (out.length < max) {
+    const found = re.test(text);
+    const i = found ? re.lastIndex - 3 : n;
+    bareWords(text, pos, i, out, max);
+    if (!found || out.length >= max) break;
+    pos = i + 2; // after the `x`: no run of hex digits reaches back over it
     if (i > 0 && isWord(text.charCodeAt(i - 1))) continue; // inside a word: not a value
     let lo = 0, hi = 0, digits = 0;
     let j = i + 2;
     while (j < n) {
       const d = text.charCodeAt(j);
-      if (isHex(d)) {
+      const v = d < 128 ? DIGIT[d] : -1;
+      if (v >= 0) {
         if (++digits > 16) break;
         hi = (hi << 4) | (lo >>> 28);
-        lo = (lo << 4) | digitValue(d);
+        lo = (lo << 4) | v;
         j++;
         continue;
       }
@@ -102,68 +138,9 @@ function nextLiteral(text: string, re: RegExp, cur: Cursor): void {
     if (digits > 16) continue; // too long for a u64, or leading zeros beyond 16 digits
     const end = j + suffixLength(text, j);
     if (end < n && isWord(text.charCodeAt(end))) continue; // more word follows: not a value
+    pushHit(out, i, end - i, lo >>> 0, hi >>> 0);
+    pos = end;
     re.lastIndex = end;
-    cur.index = i;
-    cur.length = end - i;
-    cur.lo = lo >>> 0;
-    cur.hi = hi >>> 0;
-    return;
-  }
-  cur.index = -1;
-}
-
-/**
- * Advance `cur` to the next bare 16-digit word, probing from position `from`; returns the next probe position.
- * Probes are 16 apart, so every window of 16 characters after the scan point contains exactly one of them.
- */
-function nextBare(text: string, cur: Cursor, from: number): number {
-  const n = text.length;
-  let p = from;
-  while (p < n) {
-    if (!isHex(text.charCodeAt(p))) { p += 16; continue; }
-    // the run of hex digits around p: [s, e); the previous probe was no hex digit or lay before a non-hex char
-    let s = p;
-    while (s > 0 && p - s < 16 && isHex(text.charCodeAt(s - 1))) s--;
-    let e = p + 1;
-    while (e < n && isHex(text.charCodeAt(e))) e++;
-    if (e - s === 16 && (s === 0 || !isWord(text.charCodeAt(s - 1))) && (e === n || !isWord(text.charCodeAt(e)))) {
-      let lo = 0, hi = 0;
-      for (let k = s; k < e; k++) {
-        hi = (hi << 4) | (lo >>> 28);
-        lo = (lo << 4) | digitValue(text.charCodeAt(k));
-      }
-      cur.index = s;
-      cur.length = 16;
-      cur.lo = lo >>> 0;
-      cur.hi = hi >>> 0;
-      return e + 16;
-    }
-    p = e + 16; // the next window must start after e, a non-hex character
-  }
-  cur.index = -1;
-  return n;
-}
-
-/** Scan `text` for u64 values; results are in text order and never overlap. */
-export function scanPfnValues(text: string, opts: ScanOptions = {}): ScannedValue[] {
-  const max = opts.maxResults ?? 100000;
-  const out: ScannedValue[] = [];
-  if (max <= 0) return out;
-  const re = HEX_PREFIX;
-  re.lastIndex = 0;
-  const lit: Cursor = { index: -1, length: 0, lo: 0, hi: 0 };
-  const bare: Cursor = { index: -1, length: 0, lo: 0, hi: 0 };
-  nextLiteral(text, re, lit);
-  let probe = nextBare(text, bare, 15);
-  while (lit.index >= 0 || bare.index >= 0) {
-    const takeLit = bare.index < 0 || (lit.index >= 0 && lit.index < bare.index);
-    const cur = takeLit ? lit : bare;
-    HALVES[LO] = cur.lo;
-    HALVES[HI] = cur.hi;
-    out.push({ index: cur.index, length: cur.length, value: WORD[0] });
-    if (out.length >= max) break;
-    if (takeLit) nextLiteral(text, re, lit);
-    else probe = nextBare(text, bare, probe);
   }
   re.lastIndex = 0;
   return out;

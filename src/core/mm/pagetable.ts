@@ -55,16 +55,13 @@ export class PageTable {
   readonly pgd = new Map<number, PudTable>();
   constructor(readonly g: Geometry) {}
 
-  private idx(vpn: number): [number, number, number] {
-    const g = this.g;
-    const pmdNo = Math.floor(vpn / g.pmdPages);
-    const pudNo = Math.floor(vpn / g.pudPages);
-    const pgdNo = Math.floor(vpn / g.pgdPages);
-    return [pgdNo, pudNo % g.entries, pmdNo % g.entries];
-  }
+  // table indices of vpn at each level (no arrays: these run for every page of set/read/write steps)
+  private pgdNo(vpn: number): number { return Math.floor(vpn / this.g.pgdPages); }
+  private pudIdx(vpn: number): number { return Math.floor(vpn / this.g.pudPages) % this.g.entries; }
+  private pmdIdx(vpn: number): number { return Math.floor(vpn / this.g.pmdPages) % this.g.entries; }
 
   lookup(vpn: number): LevelHit {
-    const [a, b, c] = this.idx(vpn);
+    const a = this.pgdNo(vpn); const b = this.pudIdx(vpn); const c = this.pmdIdx(vpn);
     const pud = this.pgd.get(a);
     if (!pud) return { level: 'pgd-none' };
     const ps = pud.slots[b];
@@ -78,7 +75,7 @@ export class PageTable {
 
   /** The PMD table covering vpn, created if asked (fails when a PUD leaf sits there). */
   pmdTable(vpn: number, create: boolean): PmdTable | undefined {
-    const [a, b] = this.idx(vpn);
+    const a = this.pgdNo(vpn); const b = this.pudIdx(vpn);
     let pud = this.pgd.get(a);
     if (!pud) {
       if (!create) return undefined;
@@ -96,7 +93,7 @@ export class PageTable {
 
   /** The PUD table covering vpn, created if asked. */
   pudTable(vpn: number, create: boolean): PudTable | undefined {
-    const [a] = this.idx(vpn);
+    const a = this.pgdNo(vpn);
     let pud = this.pgd.get(a);
     if (!pud && create) {
       pud = { slots: [] };
@@ -105,8 +102,8 @@ export class PageTable {
     return pud;
   }
 
-  pmdIndex(vpn: number): number { return this.idx(vpn)[2]; }
-  pudIndex(vpn: number): number { return this.idx(vpn)[1]; }
+  pmdIndex(vpn: number): number { return this.pmdIdx(vpn); }
+  pudIndex(vpn: number): number { return this.pudIdx(vpn); }
 
   /** The PTE table covering vpn; with `create`, allocates missing tables (never replaces a leaf: returns undefined). */
   pteTable(vpn: number, create: boolean): PteTable | undefined {
@@ -152,6 +149,12 @@ export class PageTable {
     if (!t) return [0, 0];
     const i = (vpn % this.g.entries) * 2;
     return [t[i], t[i + 1]];
+  }
+
+  /** The state word of one PTE; 0 where no PTE table exists (getPte's first half, without the pair). */
+  pteState(vpn: number): number {
+    const t = this.pteTable(vpn, false);
+    return t ? t[(vpn % this.g.entries) * 2] : 0;
   }
 
   setPte(vpn: number, state: number, value: number): void {

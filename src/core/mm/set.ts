@@ -66,6 +66,18 @@ function check(p: Process, v: Vma, spec: PteStateSpec): void {
   }
 }
 
+/** The page a `set` entry points at: page cache of a shared file mapping, else a new page. */
+function pageFor(p: Process, v: Vma, vpn: number): number {
+  if (v.file && !isSpecialVma(v)) {
+    const pfn = v.shared ? p.phys.pageCache(v.file, v.pgoff + (vpn - v.start)) : p.phys.allocRam();
+    if (pfn === undefined) throw new SimError('out of simulated memory');
+    return pfn;
+  }
+  const pfn = p.phys.allocRam();
+  if (pfn === undefined) throw new SimError('out of simulated memory');
+  return pfn;
+}
+
 export function doSet(p: Process, s: number, pages: number, spec: PteStateSpec): void {
   const e = s + pages;
   for (let vpn = s; vpn < e;) {
@@ -77,43 +89,33 @@ export function doSet(p: Process, s: number, pages: number, spec: PteStateSpec):
   let replaced = false;
   for (let vpn = s; vpn < e; vpn++) {
     if (p.pt.pmdLeaf(vpn)) splitPmd(p, vpn, 'set of a PTE inside a THP');
-    const [w] = p.pt.getPte(vpn);
-    if (kindOf(w) !== K_NONE) replaced = true;
+    if (kindOf(p.pt.pteState(vpn)) !== K_NONE) replaced = true;
   }
   if (replaced) p.invalidate('CLEAR', s, e, 'set replaces populated entries');
+  let v: Vma | undefined;
   for (let vpn = s; vpn < e; vpn++) {
-    const v = p.vmas.find(vpn)!;
+    if (!v || vpn >= v.end || vpn < v.start) v = p.vmas.find(vpn)!;
     if (!v.anonVma && isAnon(v)) v.anonVma = p.vmas.newAnonVma();
-    const page = (): number => {
-      if (v.file && !isSpecialVma(v)) {
-        const pfn = v.shared ? p.phys.pageCache(v.file, v.pgoff + (vpn - v.start)) : p.phys.allocRam();
-        if (pfn === undefined) throw new SimError('out of simulated memory');
-        return pfn;
-      }
-      const pfn = p.phys.allocRam();
-      if (pfn === undefined) throw new SimError('out of simulated memory');
-      return pfn;
-    };
     let st = 0; let val = 0;
     switch (spec.state) {
       case 'none': break;
       case 'zero': st = mkState(K_PRESENT); val = ZERO_PFN; break;
-      case 'present': st = mkState(K_PRESENT, (spec.write ? F_WRITE : 0) | F_EXCLUSIVE); val = page(); break;
-      case 'special': st = mkState(K_PRESENT, F_SPECIAL | (v.write && v.shared ? F_WRITE : 0)); val = page(); break;
-      case 'protnone': st = mkState(K_PRESENT, F_PROTNONE | F_EXCLUSIVE | (v.write && isAnon(v) ? F_WRITE : 0)); val = page(); break;
+      case 'present': st = mkState(K_PRESENT, (spec.write ? F_WRITE : 0) | F_EXCLUSIVE); val = pageFor(p, v, vpn); break;
+      case 'special': st = mkState(K_PRESENT, F_SPECIAL | (v.write && v.shared ? F_WRITE : 0)); val = pageFor(p, v, vpn); break;
+      case 'protnone': st = mkState(K_PRESENT, F_PROTNONE | F_EXCLUSIVE | (v.write && isAnon(v) ? F_WRITE : 0)); val = pageFor(p, v, vpn); break;
       case 'swap': st = mkState(K_SWAP, F_EXCLUSIVE); val = p.phys.newSwapSlot(); break;
-      case 'migration': st = mkState(K_MIGRATION, (spec.write ? F_WRITE : 0) | F_EXCLUSIVE); val = page(); break;
+      case 'migration': st = mkState(K_MIGRATION, (spec.write ? F_WRITE : 0) | F_EXCLUSIVE); val = pageFor(p, v, vpn); break;
       case 'device_private': {
         const d = p.deviceIndex(spec.device);
         const pfn = p.phys.allocDevice(d);
         if (pfn === undefined) throw new SimError(`set device_private: ${spec.device}'s memory is exhausted`);
         st = mkState(K_DEVICE_PRIVATE, (spec.write ? F_WRITE : 0) | F_EXCLUSIVE, d); val = pfn; break;
       }
-      case 'device_exclusive': st = mkState(K_DEVICE_EXCLUSIVE, (v.write ? F_WRITE : 0) | F_EXCLUSIVE, p.deviceIndex(spec.device)); val = page(); break;
-      case 'hwpoison': st = mkState(K_HWPOISON); val = page(); break;
+      case 'device_exclusive': st = mkState(K_DEVICE_EXCLUSIVE, (v.write ? F_WRITE : 0) | F_EXCLUSIVE, p.deviceIndex(spec.device)); val = pageFor(p, v, vpn); break;
+      case 'hwpoison': st = mkState(K_HWPOISON); val = pageFor(p, v, vpn); break;
       case 'marker': st = mkState(K_MARKER, 0, 0, markerCode(spec.marker)); break;
     }
-    if (st === 0 && kindOf(p.pt.getPte(vpn)[0]) === K_NONE) continue;
+    if (st === 0 && kindOf(p.pt.pteState(vpn)) === K_NONE) continue;
     p.pt.setPte(vpn, st, val);
   }
 }

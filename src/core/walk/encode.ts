@@ -99,17 +99,18 @@ export class Encoder {
       if (cpu & CPU_DEVPRIV) { lo |= this.devLo; hi |= this.devHi; }
       if (this.orderHiShift >= 0 && order) hi |= order << this.orderHiShift;
       const il = this.inoutLo; const ih = this.inoutHi;
+      // (int32 values: a Uint32Array store keeps the same 32 bits, without a double conversion per word)
       if (il | ih) {
         // 6.16+: the caller's HMM_PFN_INOUT_FLAGS stay in every stored word
         for (let j = 2 * i0, end = 2 * i1, pfn = pfn0; j < end; j += 2, pfn++) {
-          w[j] = (pfn | lo | (w[j] & il)) >>> 0;
-          w[j + 1] = (hi | (w[j + 1] & ih)) >>> 0;
+          w[j] = pfn | lo | (w[j] & il);
+          w[j + 1] = hi | (w[j + 1] & ih);
         }
         return;
       }
-      hi >>>= 0;
+      hi |= 0;
       for (let j = 2 * i0, end = 2 * i1, pfn = pfn0; j < end; j += 2, pfn++) {
-        w[j] = (pfn | lo) >>> 0;
+        w[j] = pfn | lo;
         w[j + 1] = hi;
       }
       return;

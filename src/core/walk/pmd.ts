@@ -96,15 +96,24 @@ export function hmmVmaWalkPmd(ws: WalkState, addr: number, end: number, vma: Vma
     default: {
       const cpu = leaf.protnone ? 0 : CPU_VALID | (leaf.write ? CPU_WRITE : 0);
       const ord = leaf.protnone ? 0 : order;
-      const state = leaf.kind === 'huge_zero' ? 'pmd:huge-zero' : leaf.protnone ? 'pmd:thp-protnone' : `pmd:thp-${leaf.write ? 'rw' : 'ro'}`;
       const req = ws.rangeNeedFault(i0, i1, cpu);
       if (req) {
         return hmmVmaFault(ws, addr, end, req, vma, `${leaf.kind === 'huge_zero' ? 'the huge zero page' : 'a THP'} does not give what the request asks`);
       }
-      return storeRun(ws, addr, end, leaf.pfn + (addr - pmdStart), cpu, ord, 'hmm_vma_handle_pmd', state,
-        `fill pfn|${ws.flagsText(cpu, ord)}`, leaf.kind === 'huge_zero'
-          ? `the huge zero page mapped by a PMD: VALID, read-only, order ${ord} (its pfn is not the 4 KiB zero page)`
-          : `a THP mapped by a PMD: ${cpu & CPU_WRITE ? 'writable' : 'read-only'}${ord && ws.enc.orderHiShift >= 0 ? `, order ${ord}` : ''}`);
+      // the trace texts depend only on these, and a THP walk meets the same few on every PMD: build them once
+      const key = (leaf.kind === 'huge_zero' ? 1 : 0) | (leaf.protnone ? 2 : 0) | (leaf.write ? 4 : 0) | (ord << 3);
+      let tx = ws.pmdTexts.get(key);
+      if (!tx) {
+        tx = {
+          state: leaf.kind === 'huge_zero' ? 'pmd:huge-zero' : leaf.protnone ? 'pmd:thp-protnone' : `pmd:thp-${leaf.write ? 'rw' : 'ro'}`,
+          rule: `fill pfn|${ws.flagsText(cpu, ord)}`,
+          why: leaf.kind === 'huge_zero'
+            ? `the huge zero page mapped by a PMD: VALID, read-only, order ${ord} (its pfn is not the 4 KiB zero page)`
+            : `a THP mapped by a PMD: ${cpu & CPU_WRITE ? 'writable' : 'read-only'}${ord && ws.enc.orderHiShift >= 0 ? `, order ${ord}` : ''}`,
+        };
+        ws.pmdTexts.set(key, tx);
+      }
+      return storeRun(ws, addr, end, leaf.pfn + (addr - pmdStart), cpu, ord, 'hmm_vma_handle_pmd', tx.state, tx.rule, tx.why);
     }
   }
 }

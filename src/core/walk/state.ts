@@ -181,6 +181,8 @@ export class WalkState {
     return (this.pfnRules[cpu] ??= `store pfn|${this.flagsText(cpu, 0)}`);
   }
   private readonly pfnRules: (string | undefined)[] = [];
+  /** hmm_vma_handle_pmd's trace texts per kind of huge PMD (see pmd.ts) */
+  readonly pmdTexts = new Map<number, { readonly state: string; readonly rule: string; readonly why: string }>();
 
   flagsText(cpu: number, order: number): string {
     const f: string[] = [];
