@@ -1,6 +1,9 @@
 /**
- * What both entry points register (main.ts for the Node host, web.ts for the browser worker). Registration only:
- * every provider does its work when VS Code asks, never during activation.
+ * What both entry points register (main.ts for the Node host, web.ts for the browser worker). Activation does
+ * the least VS Code must see at once: the commands (a command has to exist when activation ends) and the
+ * inspector. Providers VS Code asks on its own schedule — diagnostics, hovers, CodeLens, the test controller, the
+ * tree — are built in a task right after activate() returns, or on first use through the API/commands, whichever
+ * comes first. Nothing parses or runs during activation, and the parser/runner are not even loaded (./coreLoader).
  */
 import * as vscode from 'vscode';
 import type { ScenarioDiagnostic } from '../core/scenario/ast';
@@ -24,8 +27,9 @@ import { quickCheck } from './scenario/quickCheck';
 import { RunService } from './scenario/runService';
 import { ScenarioStore } from './scenario/store';
 import { ScenarioTests } from './testing/testController';
-import { registerTree } from './tree/registerTree';
+import { createTree, registerTreeCommands, type ScenarioTree } from './tree/registerTree';
 import { registerInspectorSync } from './inspectorSync';
+import { scenarioCoreLoaded } from './coreLoader';
 import type { WalkWorkerRequest } from './walkWorkerProtocol';
 
 /** Runs a scenario off the main thread (Node host: worker_threads); undefined where walks run inline. */
@@ -43,14 +47,21 @@ export interface HmmApi {
   readonly host: 'node' | 'web';
   readonly store: ScenarioStore;
   readonly runs: RunService;
+  /** built right after activation (reading it earlier builds it) */
   readonly diagnostics: ScenarioDiagnostics;
+  /** built right after activation (reading it earlier builds it) */
   readonly tests: ScenarioTests;
-  readonly tree: ReturnType<typeof registerTree>;
+  /** built right after activation (reading it earlier builds it) */
+  readonly tree: ScenarioTree;
   readonly inspector?: InspectorApi;
   /** the last lines of the "HMM Lens" output channel */
   readonly outputLines: () => readonly string[];
   /** milliseconds activate() took */
   readonly activationMs: number;
+  /** resolves when the providers deferred past activation are registered */
+  readonly ready: Promise<void>;
+  /** whether activate() itself loaded the parser/runner (it must not: they load on first use) */
+  readonly coreLoadedDuringActivation: boolean;
 }
 
 function safeInspector(context: vscode.ExtensionContext, store: ScenarioStore): InspectorApi | undefined {
@@ -62,8 +73,14 @@ function safeInspector(context: vscode.ExtensionContext, store: ScenarioStore): 
   }
 }
 
+/** A value made on first call (the deferred task or an earlier user), then kept. */
+function lazy<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 export function activateHmm(context: vscode.ExtensionContext, host: HostServices): HmmApi {
-  const t0 = Date.now();
+  const t0 = performance.now();
   const store = new ScenarioStore();
   context.subscriptions.push(store, { dispose: disposeOutput });
   const kernelOf = (doc: vscode.TextDocument) => store.kernelOf(doc);
@@ -73,8 +90,12 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
   context.subscriptions.push({ dispose: () => setInspector(undefined) });
 
   const runs = new RunService(store, host.worker?.(context.extensionUri));
-  const diagnostics = new ScenarioDiagnostics(store, (doc) => quickCheck(store, doc));
-  context.subscriptions.push(runs, diagnostics);
+  context.subscriptions.push(runs);
+
+  const keep = <T extends vscode.Disposable>(d: T): T => { context.subscriptions.push(d); return d; };
+  const diagnostics = lazy(() => keep(new ScenarioDiagnostics(store, (doc) => quickCheck(store, doc))));
+  const tests = lazy(() => keep(new ScenarioTests(store, runs)));
+  const tree = lazy(() => createTree(context, store));
 
   registerDecodePfn(context, kernelOf);
   registerInspectValues(context, kernelOf);
@@ -83,19 +104,44 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
   registerOpenExample(context);
   registerRunWalkCommands(context, store, runs);
   registerInspectWalk(context, store, runs);
-  registerRunAll(context, runs, diagnostics.collection);
+  registerRunAll(context, runs, () => diagnostics().collection);
+  registerTreeCommands(context, store, tree);
   context.subscriptions.push(vscode.commands.registerCommand('hmm.showOutput', () => hmmOutput().show(true)));
 
-  registerPfnHover(context, kernelOf);
-  const lenses = new WalkCodeLensProvider(store);
-  context.subscriptions.push(lenses, vscode.languages.registerCodeLensProvider(
-    [...SCENARIO_SELECTOR, { pattern: '**/*.hmm.json' }], lenses));
+  // the providers, in the task after activation (VS Code asks them for work later anyway)
+  let disposed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ready = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!disposed) registerProviders();
+      resolve();
+    }, 0);
+  });
+  context.subscriptions.push({ dispose: () => { disposed = true; if (timer !== undefined) clearTimeout(timer); } });
+  const registerProviders = () => {
+    for (const [what, make] of [
+      ['diagnostics', () => diagnostics()],
+      ['hovers', () => registerPfnHover(context, kernelOf)],
+      ['CodeLens', () => {
+        const lenses = keep(new WalkCodeLensProvider(store));
+        keep(vscode.languages.registerCodeLensProvider([...SCENARIO_SELECTOR, { pattern: '**/*.hmm.json' }], lenses));
+      }],
+      ['Test Explorer', () => tests()],
+      ['tree', () => tree()],
+      ['inspector sync', () => registerInspectorSync(context, store)],
+    ] as const) {
+      // one feature failing to register must not take the others down
+      try { make(); } catch (e) { hmmOutput().appendLine(`${what} not available: ${e instanceof Error ? e.message : String(e)}`); }
+    }
+  };
 
-  const tests = new ScenarioTests(store, runs);
-  context.subscriptions.push(tests);
-  const tree = registerTree(context, store);
-  registerInspectorSync(context, store);
-
-  const activationMs = Date.now() - t0;
-  return { host: host.kind, store, runs, diagnostics, tests, tree, inspector: api, outputLines: recentOutput, activationMs };
+  const activationMs = performance.now() - t0;
+  return {
+    host: host.kind, store, runs, inspector: api, outputLines: recentOutput, activationMs, ready,
+    coreLoadedDuringActivation: scenarioCoreLoaded(),
+    get diagnostics() { return diagnostics(); },
+    get tests() { return tests(); },
+    get tree() { return tree(); },
+  };
 }

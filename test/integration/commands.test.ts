@@ -3,7 +3,20 @@
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
 import { parseScenario } from '../../src/core/scenario/parse';
+import { pickKernelLayout, type QuickPick } from '../../src/extension/commands/selectKernelLayout';
 import { closeAll, hmmApi, setSetting, writeFixture } from './hmmHelpers';
+
+/** A stand-in for showQuickPick: records what was asked and picks the item whose label (without an icon) is next. */
+function scriptedPick<T extends vscode.QuickPickItem>(asked: { title?: string; items: T[] }[], answers: (string | undefined)[]): QuickPick {
+  return (async (items: T[], options: vscode.QuickPickOptions) => {
+    asked.push({ title: options.title, items });
+    const want = answers.shift();
+    if (want === undefined) return undefined;
+    const hit = items.find((i) => i.label.replace(/^\$\([^)]*\) /, '') === want);
+    assert.ok(hit, `no item "${want}" among ${items.map((i) => i.label).join(', ')}`);
+    return hit;
+  }) as QuickPick;
+}
 
 interface Decoded { layoutId: string; text: string; decoded: { flags: readonly string[]; pfn: bigint; order: number } }
 
@@ -70,6 +83,41 @@ suite('commands', () => {
     const bad = await vscode.commands.executeCommand('hmm.selectKernelLayout', 'v2.6');
     assert.equal(bad, undefined);
     assert.equal(vscode.workspace.getConfiguration('hmm').get('kernel'), 'v5.12', 'a bad id changes nothing');
+  });
+
+  test('Select Kernel Layout (quick pick): one item per layout change, the current one checked; a modern pick asks nothing more', async () => {
+    const asked: { title?: string; items: (vscode.QuickPickItem & { kernel?: string })[] }[] = [];
+    const pick = scriptedPick(asked, ['v6.16']);
+    const chosen = await pickKernelLayout({ kernel: 'v5.10', legacyProfile: '' }, pick);
+    assert.deepEqual(chosen, { kernel: 'v6.16' });
+    assert.equal(asked.length, 1, 'no profile step for a 5.8+ layout');
+    const items = asked[0].items;
+    assert.deepEqual(items.slice(0, 6).map((i) => i.kernel), ['latest', 'v6.16', 'v5.10', 'v5.8', 'v5.7', 'v4.17']);
+    const current = items.find((i) => i.kernel === 'v5.10')!;
+    assert.equal(current.label, '$(check) v5.10');
+    assert.equal(current.picked, true);
+    assert.equal(items.filter((i) => i.picked).length, 1);
+    assert.ok(items.some((i) => i.kernel?.startsWith('proposal:') && i.description === 'not merged'), 'proposals are offered');
+    assert.ok(items.every((i) => i.detail), 'each item names its layout');
+    // a dismissed pick changes nothing
+    assert.equal(await pickKernelLayout({ kernel: 'latest', legacyProfile: '' }, scriptedPick([], [undefined])), undefined);
+  });
+
+  test('Select Kernel Layout (quick pick): a 4.17–5.7 pick asks for the driver profile, the current one picked', async () => {
+    const asked: { title?: string; items: (vscode.QuickPickItem & { profile?: string })[] }[] = [];
+    const chosen = await pickKernelLayout({ kernel: 'latest', legacyProfile: 'amdgpu' }, scriptedPick(asked, ['v5.7', 'nouveau']));
+    assert.deepEqual(chosen, { kernel: 'v5.7', legacy: 'nouveau' });
+    assert.equal(asked.length, 2);
+    assert.match(asked[1].title ?? '', /Legacy driver profile/);
+    assert.deepEqual(asked[1].items.map((i) => i.profile), ['amdgpu', 'nouveau', 'test_hmm']);
+    assert.deepEqual(asked[1].items.filter((i) => i.picked).map((i) => i.profile), ['amdgpu']);
+    // dismissing the profile step keeps the setting (legacy undefined), the kernel still applies
+    assert.deepEqual(await pickKernelLayout({ kernel: 'latest', legacyProfile: '' }, scriptedPick([], ['v4.17', undefined])), { kernel: 'v4.17', legacy: undefined });
+    // what the command does with a choice: the kernel and the profile it picked decide the layout
+    const r = await vscode.commands.executeCommand<{ kernel: string; layoutId: string }>('hmm.selectKernelLayout', chosen!.kernel, chosen!.legacy);
+    assert.equal(r.kernel, 'v5.7');
+    assert.match(r.layoutId, /nouveau/);
+    assert.equal(vscode.workspace.getConfiguration('hmm').get('legacyProfile'), 'nouveau');
   });
 
   test('Inspect Selected Values turns a dmesg dump into a pfn array in the inspector', async () => {

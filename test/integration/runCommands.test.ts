@@ -1,6 +1,9 @@
 // Run Faulting/Snapshot Walk (cursor or whole file), with Options, Run Scenario, Run All, worker, cancellation, trace.
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
+import { parseScenario } from '../../src/core/scenario/parse';
+import { overrideSteps, pickOverrides } from '../../src/extension/commands/runWalk';
+import type { QuickPick } from '../../src/extension/commands/selectKernelLayout';
 import { BASIC_SCENARIO, closeAll, hmmApi, lineOf, open, setSetting, writeFixture } from './hmmHelpers';
 
 interface RunSummary {
@@ -80,6 +83,40 @@ suite('run commands', () => {
     assert.equal(stored.run.overrides, 'mode fault_write, kernel v5.10');
     // fault_write: every page is VALID WRITE (bits 63 and 62)
     for (const w of stored.walk.pfns) assert.equal(w >> 62n, 3n);
+  });
+
+  test('Run Walk with Options (quick picks): mode, kernel, device in turn; the choices become the run\'s overrides', async () => {
+    const text = BASIC_SCENARIO.replace('devices: [gpu0]', 'devices: [gpu0, gpu1]');
+    const { scenario } = parseScenario(text, 'run-options.hmm.yaml');
+    assert.ok(scenario, 'the fixture parses');
+    const steps = overrideSteps(scenario);
+    assert.deepEqual(steps.mode.map((i) => i.mode), [undefined, 'snapshot', 'fault', 'fault_write']);
+    assert.equal(steps.kernel[0].label, 'as written');
+    assert.equal(steps.kernel[0].description, scenario.kernel, 'the first kernel item shows the file\'s kernel');
+    assert.ok(steps.kernel.some((i) => i.kernel === 'v5.7' && i.description === 'legacy:amdgpu@v5.7'), steps.kernel.map((i) => `${i.kernel}:${i.description}`).join(' '));
+    assert.deepEqual(steps.device.map((i) => i.device), [undefined, 'gpu0', 'gpu1']);
+    const titles: string[] = [];
+    const answer = (labels: (string | undefined)[]): QuickPick => (async (items: vscode.QuickPickItem[], o: vscode.QuickPickOptions) => {
+      titles.push(o.title ?? '');
+      const want = labels.shift();
+      return want === undefined ? undefined : items.find((i) => i.label === want);
+    }) as QuickPick;
+    const overrides = await pickOverrides(scenario, answer(['fault_write', 'v5.10', 'gpu1']));
+    assert.deepEqual(overrides, { mode: 'fault_write', kernel: 'v5.10', device: 'gpu1' });
+    assert.deepEqual(titles.map((t) => t.replace(/:.*/, '')), ['Run Walk with Options (1/3)', 'Run Walk with Options (2/3)', 'Run Walk with Options (3/3)']);
+    // "as written" everywhere is no override; a dismissed step ends the flow without asking the next
+    assert.deepEqual(await pickOverrides(scenario, answer(['as written', 'as written', 'as written'])), { mode: undefined, kernel: undefined, device: undefined });
+    titles.length = 0;
+    assert.equal(await pickOverrides(scenario, answer(['snapshot', undefined])), undefined);
+    assert.equal(titles.length, 2);
+    // the picked overrides run as the command runs them
+    const api = await hmmApi();
+    const uri = await writeFixture('run-options-picked.hmm.yaml', text);
+    await vscode.commands.executeCommand<RunSummary>('hmm.runWalkWithOptions', uri, 0, overrides);
+    const stored = api.store.walkResult(uri, 0);
+    assert.ok(stored);
+    assert.equal(stored.walk.layoutId, 'v5.10');
+    assert.equal(stored.run.overrides, 'mode fault_write, kernel v5.10, device gpu1');
   });
 
   test('an invalid file reports its errors instead of running', async () => {

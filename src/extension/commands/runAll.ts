@@ -25,7 +25,8 @@ async function textOf(uri: vscode.Uri): Promise<{ text: string; version: number 
   return { text: new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), version: -1 };
 }
 
-export function registerRunAll(context: vscode.ExtensionContext, runs: RunService, diagnostics: vscode.DiagnosticCollection): void {
+/** `diagnostics` gives the Problems collection (built after activation: a function, so registering stays cheap). */
+export function registerRunAll(context: vscode.ExtensionContext, runs: RunService, diagnostics: () => vscode.DiagnosticCollection): void {
   context.subscriptions.push(vscode.commands.registerCommand('hmm.runAllScenarios', async (): Promise<RunAllSummary> => {
     const uris = (await vscode.workspace.findFiles(SCENARIO_GLOB, '**/node_modules/**'))
       .sort((a, b) => a.toString().localeCompare(b.toString()));
@@ -41,7 +42,7 @@ export function registerRunAll(context: vscode.ExtensionContext, runs: RunServic
           const { text, version } = await textOf(uri);
           const outcome = await runs.run({ uri, text, version }, token);
           results.push(summarize(outcome, name));
-          if (!outcome.result) diagnostics.set(uri, outcome.diagnostics.map((d) => toDiagnostic(d, 'parse')));
+          if (!outcome.result) diagnostics().set(uri, outcome.diagnostics.map((d) => toDiagnostic(d, 'parse')));
           if (outcome.cancelled) { cancelled = true; break; }
         } catch (e) {
           results.push({ file: name, ok: false, cancelled: false, walks: [],

@@ -3,14 +3,14 @@
  * the walk at the cursor (or given by CodeLens / the tree), else every walk of the file.
  */
 import * as vscode from 'vscode';
-import type { WalkMode } from '../../core/scenario/ast';
+import type { Scenario, WalkMode } from '../../core/scenario/ast';
 import { scenarioCore } from '../coreLoader';
 import { layoutForKernel } from '../../core/layouts/index';
 import { firstMismatch, walkSummary } from '../scenario/resultText';
 import type { RunOutcome, RunOverrides, RunService } from '../scenario/runService';
 import type { ScenarioStore } from '../scenario/store';
 import { resolveTarget, type WalkTarget } from '../scenario/target';
-import { kernelPicks } from './selectKernelLayout';
+import { kernelPicks, showQuickPick, type QuickPick } from './selectKernelLayout';
 
 /** What the run commands return (for tests and other callers). */
 export interface RunSummary {
@@ -51,26 +51,40 @@ export async function runTarget(runs: RunService, target: WalkTarget, overrides:
   return summary;
 }
 
-async function pickOverrides(target: WalkTarget, store: ScenarioStore): Promise<RunOverrides | undefined> {
-  const s = store.parse(target.doc).scenario;
-  const mode = await vscode.window.showQuickPick([
-    { label: 'as written', value: undefined },
-    { label: 'snapshot', description: 'default_flags 0, pfn_flags_mask 0', value: 'snapshot' as WalkMode },
-    { label: 'fault', description: 'REQ_FAULT', value: 'fault' as WalkMode },
-    { label: 'fault_write', description: 'REQ_FAULT | REQ_WRITE', value: 'fault_write' as WalkMode },
-  ], { title: 'Run Walk with Options (1/3): mode' });
+/** The three steps of Run Walk with Options: mode, kernel, device; the first item of each keeps the file's value. */
+export function overrideSteps(s: Scenario | undefined): {
+  mode: (vscode.QuickPickItem & { mode: WalkMode | undefined })[];
+  kernel: (vscode.QuickPickItem & { kernel: string | undefined })[];
+  device: (vscode.QuickPickItem & { device: string | undefined })[];
+} {
+  return {
+    mode: [
+      { label: 'as written', description: undefined, mode: undefined },
+      { label: 'snapshot', description: 'default_flags 0, pfn_flags_mask 0', mode: 'snapshot' },
+      { label: 'fault', description: 'REQ_FAULT', mode: 'fault' },
+      { label: 'fault_write', description: 'REQ_FAULT | REQ_WRITE', mode: 'fault_write' },
+    ],
+    kernel: [
+      { label: 'as written', description: s?.kernel, kernel: undefined },
+      ...kernelPicks('').map((p) => ({ label: p.kernel, description: layoutForKernel(p.kernel).id, kernel: p.kernel })),
+    ],
+    device: [
+      { label: 'as written', device: undefined },
+      ...(s?.devices ?? []).map((d) => ({ label: d, description: 'dev_private_owner', device: d })),
+    ],
+  };
+}
+
+/** Ask the three steps in turn; undefined when one is dismissed. */
+export async function pickOverrides(s: Scenario | undefined, pick: QuickPick = showQuickPick): Promise<RunOverrides | undefined> {
+  const steps = overrideSteps(s);
+  const mode = await pick(steps.mode, { title: 'Run Walk with Options (1/3): mode' });
   if (!mode) return undefined;
-  const kernel = await vscode.window.showQuickPick([
-    { label: 'as written', description: s?.kernel, kernel: undefined as string | undefined },
-    ...kernelPicks('').map((p) => ({ label: p.kernel, description: layoutForKernel(p.kernel).id, kernel: p.kernel })),
-  ], { title: 'Run Walk with Options (2/3): kernel' });
+  const kernel = await pick(steps.kernel, { title: 'Run Walk with Options (2/3): kernel' });
   if (!kernel) return undefined;
-  const device = await vscode.window.showQuickPick([
-    { label: 'as written', device: undefined as string | undefined },
-    ...(s?.devices ?? []).map((d) => ({ label: d, description: 'dev_private_owner', device: d })),
-  ], { title: 'Run Walk with Options (3/3): device (dev_private_owner)' });
+  const device = await pick(steps.device, { title: 'Run Walk with Options (3/3): device (dev_private_owner)' });
   if (!device) return undefined;
-  return { mode: mode.value, kernel: kernel.kernel, device: device.device };
+  return { mode: mode.mode, kernel: kernel.kernel, device: device.device };
 }
 
 function walkLabel(target: WalkTarget, store: ScenarioStore): string {
@@ -106,7 +120,7 @@ export function registerRunWalkCommands(context: vscode.ExtensionContext, store:
     async (a?: unknown, b?: unknown, c?: unknown) => {
       const target = await resolveTarget(store, a, b);
       if (!target) return noTarget();
-      const overrides = c && typeof c === 'object' ? c as RunOverrides : await pickOverrides(target, store);
+      const overrides = c && typeof c === 'object' ? c as RunOverrides : await pickOverrides(store.parse(target.doc).scenario);
       if (!overrides) return undefined;
       return runTarget(runs, target, overrides, `HMM: run ${walkLabel(target, store)}`);
     }));

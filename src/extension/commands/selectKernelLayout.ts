@@ -22,6 +22,32 @@ export function kernelPicks(current: string): KernelPick[] {
   return picks;
 }
 
+/** showQuickPick's shape; the commands pass vscode.window.showQuickPick, tests a scripted picker. */
+export type QuickPick = <T extends vscode.QuickPickItem>(items: T[], options: vscode.QuickPickOptions) => Thenable<T | undefined>;
+
+export const showQuickPick: QuickPick = (items, options) => vscode.window.showQuickPick(items, options);
+
+/** The legacy driver profiles (4.17–5.7), the current one picked. */
+export function legacyProfilePicks(current: string): (vscode.QuickPickItem & { profile: string })[] {
+  return BUILTIN_PROFILES.map((p) => ({ label: p.name, detail: p.doc, picked: p.name === current, profile: p.name }));
+}
+
+/**
+ * The interactive path: pick a kernel, then — when its layout is a legacy (4.17–5.7) one — the driver profile.
+ * undefined when the kernel pick is dismissed; `legacy` undefined when the profile pick is (keep the setting).
+ */
+export async function pickKernelLayout(current: { kernel: string; legacyProfile: string }, pick: QuickPick = showQuickPick):
+  Promise<{ kernel: string; legacy?: string } | undefined> {
+  const k = await pick(kernelPicks(current.kernel), {
+    title: 'Select Kernel Layout', placeHolder: `pfn layout for hovers and decoding (now: ${current.kernel})`, matchOnDetail: true,
+  });
+  if (!k) return undefined;
+  if (layoutForKernel(k.kernel, current.legacyProfile || undefined).era !== 'legacy') return { kernel: k.kernel };
+  const p = await pick(legacyProfilePicks(current.legacyProfile),
+    { title: 'Legacy driver profile (4.17–5.7)', placeHolder: 'whose flags/values/pfn_shift table encodes the words' });
+  return { kernel: k.kernel, legacy: p?.profile };
+}
+
 function target(): vscode.ConfigurationTarget {
   return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
@@ -31,13 +57,12 @@ export function registerSelectKernelLayout(context: vscode.ExtensionContext): vo
     async (kernelArg?: unknown, legacyArg?: unknown): Promise<{ kernel: string; layoutId: string } | undefined> => {
       const settings = hmmSettings();
       let kernel = typeof kernelArg === 'string' ? kernelArg.trim() : undefined;
+      let legacy = typeof legacyArg === 'string' ? legacyArg : undefined;
       if (kernel === undefined) {
-        const pick = await vscode.window.showQuickPick(kernelPicks(settings.kernel), {
-          title: 'Select Kernel Layout', placeHolder: `pfn layout for hovers and decoding (now: ${settings.kernel})`,
-          matchOnDetail: true,
-        });
-        if (!pick) return undefined;
-        kernel = pick.kernel;
+        const chosen = await pickKernelLayout(settings);
+        if (!chosen) return undefined;
+        kernel = chosen.kernel;
+        legacy = legacy ?? chosen.legacy;
       }
       if (!kernel.startsWith('proposal:')) {
         const k = parseKernelId(kernel);
@@ -45,14 +70,6 @@ export function registerSelectKernelLayout(context: vscode.ExtensionContext): vo
           void vscode.window.showErrorMessage(`HMM: ${k.error}`);
           return undefined;
         }
-      }
-      let legacy = typeof legacyArg === 'string' ? legacyArg : undefined;
-      const layout = layoutForKernel(kernel, legacy || settings.legacyProfile || undefined);
-      if (layout.era === 'legacy' && legacy === undefined && typeof kernelArg !== 'string') {
-        const pick = await vscode.window.showQuickPick(
-          BUILTIN_PROFILES.map((p) => ({ label: p.name, detail: p.doc, picked: p.name === settings.legacyProfile })),
-          { title: 'Legacy driver profile (4.17–5.7)', placeHolder: 'whose flags/values/pfn_shift table encodes the words' });
-        legacy = pick?.label;
       }
       const config = vscode.workspace.getConfiguration('hmm');
       await config.update('kernel', kernel, target());
