@@ -61,6 +61,11 @@ const bundles = [
     ...common, entryPoints: { 'walk-worker': 'src/extension/walkWorker.ts' }, outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20',
   },
+  { // the same walk worker for the web extension host (a browser Web Worker started from dist/web/extension.js)
+    ...common, entryPoints: { 'walk-worker': 'src/extension/webWalkWorker.ts' }, outdir: 'dist/web',
+    platform: 'browser', format: 'iife', target: 'es2022',
+    define: { ...common.define, 'process.platform': '"web"' },
+  },
   { // CLI
     ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

@@ -32,9 +32,17 @@ import { registerInspectorSync } from './inspectorSync';
 import { scenarioCoreLoaded } from './coreLoader';
 import type { WalkWorkerRequest } from './walkWorkerProtocol';
 
-/** Runs a scenario off the main thread (Node host: worker_threads); undefined where walks run inline. */
+/** What a worker run gives back; `unavailable` (why) = no worker could be started, the caller runs inline. */
+export interface WorkerRunResult {
+  readonly result?: ScenarioResult;
+  readonly diagnostics: readonly ScenarioDiagnostic[];
+  readonly cancelled?: boolean;
+  readonly unavailable?: string;
+}
+
+/** Runs a scenario off the main thread (Node host: worker_threads; web host: a Web Worker); undefined = inline. */
 export type WorkerRun = (req: WalkWorkerRequest, onProgress: (done: number, total: number) => void,
-  token?: vscode.CancellationToken) => Promise<{ result?: ScenarioResult; diagnostics: readonly ScenarioDiagnostic[]; cancelled?: boolean }>;
+  token?: vscode.CancellationToken) => Promise<WorkerRunResult>;
 
 /** What differs between the hosts. */
 export interface HostServices {

@@ -1,15 +1,24 @@
 /**
- * Web extension host entry (dist/web/extension.js): same features, no Node API; walks run inline. One bundle: the
- * parser and runner are bundled in (the Node host loads them from dist/core.js on first use instead).
+ * Web extension host entry (dist/web/extension.js): same features, no Node API; walks over hmm.walkWorkerThreshold
+ * pages run in a Web Worker (dist/web/walk-worker.js, see ./webWalkWorkerHost), or inline where the host has no
+ * Worker (the output channel says so). One bundle: the parser and runner are bundled in (the Node host loads them
+ * from dist/core.js on first use instead).
  */
 import type * as vscode from 'vscode';
-import { activateHmm, type HmmApi } from './activate';
+import { activateHmm, type HmmApi, type WorkerRun } from './activate';
 import { setScenarioCoreLoader } from './coreLoader';
 import * as scenarioCoreModule from './scenarioCore';
+import { webWalkWorker, workerConstructor } from './webWalkWorkerHost';
+
+function worker(extensionUri: vscode.Uri): WorkerRun {
+  const Ctor = workerConstructor();
+  if (Ctor) return webWalkWorker(extensionUri, Ctor);
+  return () => Promise.resolve({ diagnostics: [], unavailable: 'this web extension host has no Worker' });
+}
 
 export function activate(context: vscode.ExtensionContext): HmmApi {
   setScenarioCoreLoader(() => scenarioCoreModule);
-  return activateHmm(context, { kind: 'web' });
+  return activateHmm(context, { kind: 'web', worker });
 }
 
 export function deactivate(): void {

@@ -8,6 +8,7 @@ import type { Scenario, ScenarioDiagnostic, WalkMode, WalkStep } from '../../cor
 import type { ScenarioResult } from '../../core/scenario/result';
 import { scenarioCore } from '../coreLoader';
 import { hmmSettings } from '../config';
+import { hmmOutput } from '../output';
 import type { WorkerRun } from '../activate';
 import { writeTrace } from './traceOutput';
 import { displayName, type ScenarioStore, type StoredRun } from './store';
@@ -94,15 +95,22 @@ export class RunService {
     let result: ScenarioResult | undefined;
     let diagnostics: readonly ScenarioDiagnostic[] = parsed.diagnostics;
     let cancelled = false;
-    const inWorker = this.worker !== undefined && pages > settings.workerThresholdPages;
+    let inWorker = this.worker !== undefined && pages > settings.workerThresholdPages;
     const o = req.overrides ?? {};
     if (inWorker && this.worker) {
       const r = await this.worker({ text: req.text, file, maxPages: settings.maxPages, mode: o.mode, kernel: o.kernel,
         device: o.device, walkIndices: req.walkOrdinals }, onProgress, token);
-      result = r.result;
-      diagnostics = r.diagnostics;
-      cancelled = r.cancelled === true;
-    } else {
+      if (r.unavailable !== undefined) {
+        inWorker = false;
+        hmmOutput().appendLine(`[walk worker] unavailable (${r.unavailable}): running ${pages.toLocaleString('en-US')} pages inline; `
+          + 'the extension host is busy until the walk ends and it cannot be cancelled');
+      } else {
+        result = r.result;
+        diagnostics = r.diagnostics;
+        cancelled = r.cancelled === true;
+      }
+    }
+    if (!inWorker) {
       result = scenarioCore().runScenario(scenario, {
         mode: o.mode, kernel: o.kernel, device: o.device, maxPages: settings.maxPages,
         walks: only ? (_w: WalkStep, i: number) => only.has(i) : undefined,

@@ -41,6 +41,8 @@ function loadSuites(): void {
   // plain requires: esbuild bundles them; mocha's globals (suite, test…) exist once setup() ran
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./webHost.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./webWorker.test');
 }
 
 export function run(): Promise<void> {

@@ -1,4 +1,4 @@
-// The same features in VS Code's WEB extension host (browser worker, dist/web/extension.js): no Node API, walks run
+// The same features in VS Code's WEB extension host (browser worker, dist/web/extension.js): no Node API, small walks run
 // inline. Decode, parse + run a scenario, hovers, diagnostics, CodeLens, and JSON byte-identical to the CLI's.
 import * as vscode from 'vscode';
 import { resultToJson } from '../../../src/core/scenario/json';
