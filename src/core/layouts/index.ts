@@ -16,6 +16,6 @@ export { hmmConstants, hmmConstant, constantHistory, constantNames, formatConsta
   type HmmConstant, type ConstantEra } from './constants';
 export { decodeFlagsBulk, prepareBulkLayout, bulkCodeFlags, bulkCodeOrder, BULK_ORDER_SHIFT, BULK_ORDER_MASK,
   BULK_VALUE_NONE, BULK_VALUE_ERROR, BULK_VALUE_SPECIAL, type BulkLayout } from './bulk';
-export { scanPfnValues, type ScannedValue, type ScanOptions } from './scan';
+export { scanPfnValues, scanPfnWords, type ScannedValue, type ScannedWords, type ScanOptions } from './scan';
 export { layoutWords, pageWord, storeWord, type LayoutWords } from './words';
 export { describeLayout } from './describe';
