@@ -74,15 +74,27 @@ export function pteRunItem(r: PteRunView): vscode.TreeItem {
   return it;
 }
 
+/** Flags as written in the scenario: names, else the raw number. */
+function flagsText(f: WalkStep['defaultFlags']): string {
+  if (!f) return '0';
+  return f.names.length ? f.names.join('|') : f.raw !== undefined ? `0x${f.raw.toString(16)}` : '0';
+}
+
+/** The walk's style as the kernel sees it: `mode` is only shorthand; explicit default_flags/pfn_flags_mask win. */
+function walkStyle(w: WalkStep): string {
+  if (w.defaultFlags === undefined && w.pfnFlagsMask === undefined) return w.mode;
+  return `default_flags ${flagsText(w.defaultFlags)} · mask ${flagsText(w.pfnFlagsMask)}`;
+}
+
 export function walkItem(n: TreeNode & { kind: 'walk' }, w: WalkStep, result: WalkResult | undefined): vscode.TreeItem {
   const it = new vscode.TreeItem(w.name, C.Collapsed);
   it.id = `walk:${n.uri.toString()}#${n.ordinal}`;
   const mm = result ? firstMismatch(result, w) : undefined;
-  it.description = `${w.mode} · ${w.pages} page${w.pages === 1 ? '' : 's'}${result ? ` — ${mm ?? walkSummary(result)}` : ''}`;
+  it.description = `${walkStyle(w)} · ${w.pages} page${w.pages === 1 ? '' : 's'}${result ? ` — ${mm ?? walkSummary(result)}` : ''}`;
   it.iconPath = !result ? icon('circle-large-outline') : mm ? icon('error', 'testing.iconFailed')
     : result.expect ? icon('pass', 'testing.iconPassed') : icon('debug-stackframe-dot');
   it.contextValue = result ? (mm ? 'walk.ran.failed' : 'walk.ran') : 'walk';
-  it.tooltip = md([`**walk** ${w.name} (line ${w.pos.line})`, '', '| | |', '|---|---|', `| mode | ${w.mode} |`,
+  it.tooltip = md([`**walk** ${w.name} (line ${w.pos.line})`, '', '| | |', '|---|---|', `| mode | ${walkStyle(w)} |`,
     `| pages | ${w.pages} |`, `| device | ${w.device ?? '—'} |`, `| retry | ${w.retry} |`,
     ...(result ? [`| result | ${walkSummary(result)} |`] : []), ...(mm ? ['', `$(error) ${mm}`] : [])]);
   return it;
