@@ -1,6 +1,7 @@
 /**
  * hmm.inspectWalk(uri, ordinal, { useStored }) (CodeLens "Inspect", the tree) and "HMM: Open Inspector": show a walk
  * result in the inspector, running the scenario first when there is no stored result to show.
+ * "HMM: Compare Walks" shows two walks of the same scenario side by side.
  */
 import * as vscode from 'vscode';
 import { chooseLayout } from '../layoutContext';
@@ -47,6 +48,41 @@ export function registerInspectWalk(context: vscode.ExtensionContext, store: Sce
     if (!target) return { shown: false };
     const useStored = !!(c && typeof c === 'object' && (c as { useStored?: boolean }).useStored);
     return show(target.doc.uri, target.doc, target.ordinal, useStored);
+  }));
+
+  // "HMM: Compare Walks": two walks of the scenario side by side in the inspector, aligned by address. With walk
+  // ordinals as arguments (uri, a, b; 0-based) no question is asked; otherwise the user picks the two walks.
+  context.subscriptions.push(vscode.commands.registerCommand('hmm.compareWalks', async (a?: unknown, b?: unknown, c?: unknown) => {
+    const target = await resolveTarget(store, a, undefined);
+    if (!target) return { shown: false };
+    const first = await show(target.doc.uri, target.doc, undefined, true);
+    const run = store.getRun(target.doc.uri);
+    const api = inspector();
+    if (!first.shown || !run || !api) return { shown: false };
+    const walks = run.result.walks;
+    if (walks.length < 2) {
+      void vscode.window.showInformationMessage('HMM: this scenario has fewer than two walks to compare');
+      return { shown: false };
+    }
+    let pair: [number, number] | undefined;
+    if (typeof b === 'number' && typeof c === 'number') {
+      // walk ordinals are 0-based among the file's walks
+      pair = [run.ordinals.indexOf(b), run.ordinals.indexOf(c)];
+      if (pair[0] < 0 || pair[1] < 0) {
+        void vscode.window.showErrorMessage(`HMM: no walk ${pair[0] < 0 ? b : c} in ${target.doc.uri.path.split('/').pop()} (walks are numbered from 0)`);
+        return { shown: false };
+      }
+    } else {
+      const items = walks.map((w, i) => ({ label: w.name, description: `ret ${w.ret} · ${w.pages} pages · layout ${w.layoutId}`, index: i }));
+      const left = await vscode.window.showQuickPick(items, { title: 'Compare Walks (1/2): the left side' });
+      if (!left) return { shown: false };
+      const right = await vscode.window.showQuickPick(items.filter((x) => x.index !== left.index), { title: 'Compare Walks (2/2): the right side' });
+      if (!right) return { shown: false };
+      pair = [left.index, right.index];
+    }
+    const [l, r] = pair;
+    api.compare(walks[l], walks[r], `${walks[l].name} ↔ ${walks[r].name}`);
+    return { shown: true, left: l, right: r };
   }));
 
   context.subscriptions.push(vscode.commands.registerCommand('hmm.openInspector', async (a?: unknown) => {
