@@ -5,42 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenarioText, formatDiagnostic, type WalkResult } from '../../src/core/index';
-
-const VALID = 1n << 63n;
-const WRITE = 1n << 62n;
-const ERROR = 1n << 61n;
-const FLAGS3 = VALID | WRITE | ERROR;
-/** v6.16+ layout: order field at bits 53..57, pfn below */
-const ORDER_SHIFT = 53n;
-const PFN_MASK = (1n << 53n) - 1n;
-
-function run(kernel: string, body: string): WalkResult[] {
-  const text = `hmm: 1\nkernel: ${kernel}\ndevices: [gpu0, gpu1]\nsteps:\n${body}`;
-  const r = runScenarioText(text, 'fidelity.hmm.yaml');
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), [], text);
-  return [...r.result!.walks];
-}
-
-function kinds(w: WalkResult): string[] {
-  return [...w.pfns].map((x) => {
-    const f = x & FLAGS3;
-    if (f === 0n) return '0';
-    return (f & VALID ? 'V' : '') + (f & WRITE ? 'W' : '') + (f & ERROR ? 'E' : '');
-  });
-}
-
-const order = (x: bigint): number => Number((x >> ORDER_SHIFT) & 31n);
-
-function faultedPages(w: WalkResult): number[] {
-  const out: number[] = [];
-  for (const e of w.trace) if (e.fn === 'handle_mm_fault') for (let i = e.first; i < e.end; i++) out.push(i);
-  return out;
-}
-
-function bumps(w: WalkResult): number {
-  return w.trace.filter((e) => e.fn === 'mmu_notifier_invalidate' && /bumped/.test(e.rule)).length;
-}
+import { bumps, faultedPages, kinds, order53 as order, pfn53, run } from './fidelity-helpers';
 
 const HUGE = `
   - mmap: { name: h, pages: 512, prot: rw }
@@ -60,7 +25,7 @@ test('hmm_vma_handle_pte, v5.7+: a device-private PTE is reported (device pfn, V
   assert.deepEqual(kinds(own), ['VW', 'VW', 'VW']);
   assert.deepEqual(kinds(other), ['VW', '0', 'VW']);
   assert.deepEqual(kinds(nobody), ['VW', '0', 'VW'], 'dev_private_owner NULL never equals a pgmap owner');
-  assert.notEqual(own.pfns[1] & PFN_MASK, own.pfns[0] & PFN_MASK);
+  assert.notEqual(pfn53(own.pfns[1]), pfn53(own.pfns[0]));
 });
 
 test('hmm_vma_handle_pte, v5.7+: the owner\'s device-private page is never faulted, even when REQ_WRITE asks more than a read-only entry gives', () => {
@@ -104,7 +69,7 @@ test('hmm_vma_handle_absent_pmd, v6.18+: a device-private PMD reads ERROR x512 f
   assert.equal(own.ret, 0);
   assert.ok(kinds(own).every((k) => k === 'VW'));
   assert.ok([...own.pfns].every((x) => order(x) === 9));
-  for (let i = 1; i < 512; i++) assert.equal((own.pfns[i] & PFN_MASK) - (own.pfns[i - 1] & PFN_MASK), 1n);
+  for (let i = 1; i < 512; i++) assert.equal(pfn53(own.pfns[i]) - pfn53(own.pfns[i - 1]), 1n);
   assert.equal(other.ret, 0);
   assert.ok(kinds(other).every((k) => k === 'E'), 'non-owner PMD: ERROR (a non-owner PTE would read 0)');
 });
@@ -122,8 +87,8 @@ test('hmm_vma_handle_absent_pmd, v6.18+ (through mm-new): the owner fill starts 
 `);
   assert.equal(mid.ret, 0);
   assert.deepEqual(kinds(mid), ['VW', 'VW']);
-  assert.equal(mid.pfns[0] & PFN_MASK, full.pfns[0] & PFN_MASK, 'page h+3 reported with the head pfn');
-  assert.equal(mid.pfns[1] & PFN_MASK, full.pfns[1] & PFN_MASK);
+  assert.equal(pfn53(mid.pfns[0]), pfn53(full.pfns[0]), 'page h+3 reported with the head pfn');
+  assert.equal(pfn53(mid.pfns[1]), pfn53(full.pfns[1]));
 });
 
 test('hmm_vma_handle_pte, v5.14+: a device-exclusive entry reads 0 (even for its device) and a fault restores it, which invalidates', () => {
@@ -251,7 +216,7 @@ test('hmm_vma_fault: a fault chunk that starts at an earlier page runs handle_mm
   assert.equal(w.ret, 0);
   assert.deepEqual(kinds(w), ['VW', 'V', 'VW', 'V']);
   assert.ok(faultedPages(w).includes(2), 'handle_mm_fault ran on the device-private page');
-  assert.ok((w.pfns[2] & PFN_MASK) < 0x4000000n, 'page 2 is back in system memory (not a device pfn)');
+  assert.ok(pfn53(w.pfns[2]) < 0x4000000n, 'page 2 is back in system memory (not a device pfn)');
   assert.equal(w.attempts, 1, 'its own MIGRATE event does not bump gpu0\'s interval');
 });
 
@@ -263,7 +228,7 @@ test('hmm_vma_handle_absent_pmd, v6.18+: another device\'s device-private PMD is
 `);
   assert.equal(w.ret, 0);
   assert.ok(kinds(w).every((k) => k.startsWith('V')), 'the whole chunk [h+8, h+16) is faulted and VALID');
-  assert.ok([...w.pfns].every((x) => (x & PFN_MASK) < 0x4000000n));
+  assert.ok([...w.pfns].every((x) => pfn53(x) < 0x4000000n));
 });
 
 test('hmm_range_fault: a fault that invalidates its own range (COW) makes the next check return -EBUSY; outputs below `last`, inputs from it', () => {

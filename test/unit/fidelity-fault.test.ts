@@ -8,42 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenarioText, formatDiagnostic, ZERO_PFN, type WalkResult } from '../../src/core/index';
-
-const VALID = 1n << 63n;
-const WRITE = 1n << 62n;
-const ERROR = 1n << 61n;
-const FLAGS3 = VALID | WRITE | ERROR;
-
-function run(kernel: string, body: string): WalkResult[] {
-  const text = `hmm: 1\nkernel: ${kernel}\ndevices: [gpu0, gpu1]\nsteps:\n${body}`;
-  const r = runScenarioText(text, 'fidelity.hmm.yaml');
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), [], text);
-  return [...r.result!.walks];
-}
-
-/** 'VW' / 'V' / 'E' / '0' for the three modern flag bits of each word. */
-function kinds(w: WalkResult): string[] {
-  return [...w.pfns].map((x) => {
-    const f = x & FLAGS3;
-    if (f === 0n) return '0';
-    return (f & VALID ? 'V' : '') + (f & WRITE ? 'W' : '') + (f & ERROR ? 'E' : '');
-  });
-}
-
-const pfnOf = (x: bigint): bigint => x & ((1n << 53n) - 1n);
-
-/** Page indexes handle_mm_fault() was called for, in every attempt. */
-function faultedPages(w: WalkResult): number[] {
-  const out: number[] = [];
-  for (const e of w.trace) if (e.fn === 'handle_mm_fault') for (let i = e.first; i < e.end; i++) out.push(i);
-  return out;
-}
-
-/** Invalidations that bumped the walk's own interval. */
-function bumps(w: WalkResult): number {
-  return w.trace.filter((e) => e.fn === 'mmu_notifier_invalidate' && /bumped/.test(e.rule)).length;
-}
+import { ZERO_PFN, runScenarioText } from '../../src/core/index';
+import { bumps, faultedPages, kinds, pfn53 as pfnOf, run } from './fidelity-helpers';
 
 test('hmm_pte_need_fault, v5.8+: REQ_WRITE without REQ_FAULT requests nothing (default_flags and per-page input)', () => {
   const [a, b] = run('latest', `

@@ -7,46 +7,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runScenarioText, formatDiagnostic, ZERO_PFN, type WalkResult } from '../../src/core/index';
-
-const VALID = 1n << 63n;
-const WRITE = 1n << 62n;
-const ERROR = 1n << 61n;
-const FLAGS3 = VALID | WRITE | ERROR;
-const DMA_MAPPED = 1n << 60n;
-const P2PDMA = 1n << 59n;
-const P2PDMA_BUS = 1n << 58n;
-
-function runAll(kernel: string, body: string, extra = '') {
-  const text = `hmm: 1\nkernel: ${kernel}\n${extra}devices: [gpu0, gpu1]\nsteps:\n${body}`;
-  return runScenarioText(text, 'fidelity.hmm.yaml');
-}
-
-function run(kernel: string, body: string, extra = ''): WalkResult[] {
-  const r = runAll(kernel, body, extra);
-  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), [], body);
-  return [...r.result!.walks];
-}
-
-function kinds(w: WalkResult): string[] {
-  return [...w.pfns].map((x) => {
-    const f = x & FLAGS3;
-    if (f === 0n) return '0';
-    return (f & VALID ? 'V' : '') + (f & WRITE ? 'W' : '') + (f & ERROR ? 'E' : '');
-  });
-}
-
-const order53 = (x: bigint): number => Number((x >> 53n) & 31n);
-const order56 = (x: bigint): number => Number((x >> 56n) & 31n);
-const pfn53 = (x: bigint): bigint => x & ((1n << 53n) - 1n);
-
-function faultedPages(w: WalkResult): number[] {
-  const out: number[] = [];
-  for (const e of w.trace) if (e.fn === 'handle_mm_fault') for (let i = e.first; i < e.end; i++) out.push(i);
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------- PTE markers
+import { ZERO_PFN, formatDiagnostic } from '../../src/core/index';
+import {
+  DMA_MAPPED, P2PDMA, P2PDMA_BUS, VALID, faultedPages, kinds, order53, order56, pfn53, run, runAll,
+} from './fidelity-helpers';
 
 const MARKERS = `
   - mmap: { name: buf, pages: 4, prot: rw }
