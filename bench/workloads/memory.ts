@@ -85,7 +85,7 @@ export async function memoryWorkloads(ctx: BenchContext): Promise<Row[]> {
       const after = usedBytes();
       const w = res.walks[0];
       if (!w) throw new Error('no walk result');
-      inputBytes = w.input.buffer === w.pfns.buffer ? 0 : w.input.byteLength;
+      inputBytes = !w.input || w.input.buffer === w.pfns.buffer ? 0 : w.input.byteLength;
       pfnBytes = w.pfns.byteLength;
       per.push((after - before - inputBytes) / pages);
     }

@@ -49,7 +49,7 @@ export function walkToDto(w: WalkResult): WalkDto {
     ...(w.expect ? { expect: { ok: w.expect.ok, retOk: w.expect.retOk, mismatches: w.expect.mismatches.map((m) => ({
       index: m.index, address: toHex(m.address), expected: m.expected, actual: m.actual,
       actualDecoded: m.actualDecoded, line: m.pos.line, col: m.pos.col, message: m.message })) } } : {}),
-    hasInput: true, vmas: (w.vmas ?? []).map(vmaToDto),
+    hasInput: w.input !== undefined, vmas: (w.vmas ?? []).map(vmaToDto),
   };
 }
 

@@ -313,10 +313,11 @@ export class App {
     let budget = MAX_PERSISTED_ENTRIES;
     const arrays = this.walks.map((w) => {
       if (!w.pfns) return null;
-      const n = w.pages * (w.input ? 2 : 1);
+      const withInput = w.dto.hasInput && w.input !== undefined;
+      const n = w.pages * (withInput ? 2 : 1);
       if (n > budget) return null;
       budget -= n;
-      return { ...(w.input ? { input: toBase64(w.input) } : {}), pfns: toBase64(w.pfns) };
+      return { ...(withInput ? { input: toBase64(w.input!) } : {}), pfns: toBase64(w.pfns) };
     });
     const ui = this.view.kind === 'compare' ? { walkIndex: this.walkIndex } : { ...this.result.uiState(), walkIndex: this.walkIndex };
     const state: PersistedState = { version: 1, view: this.view, arrays, ui };

@@ -79,8 +79,8 @@ export const runTarget: FuzzTarget<FuzzText> = {
     checkDiagnostics(r1.diagnostics, t.text, t.file, 'runScenario', stats);
     if (r1.walks.length > walkCount(s.steps)) fail(`${r1.walks.length} walk results for ${walkCount(s.steps)} walks`);
     for (const w of r1.walks) {
-      if (!(w.pfns instanceof BigUint64Array) || !(w.input instanceof BigUint64Array)) fail(`walk "${w.name}": pfns/input are not BigUint64Array`);
-      if (w.pfns.length !== w.pages || w.input.length !== w.pages) fail(`walk "${w.name}": ${w.pfns.length} outputs, ${w.input.length} inputs for ${w.pages} pages`);
+      if (!(w.pfns instanceof BigUint64Array) || (w.input !== undefined && !(w.input instanceof BigUint64Array))) fail(`walk "${w.name}": pfns/input are not BigUint64Array`);
+      if (w.pfns.length !== w.pages || (w.input !== undefined && w.input.length !== w.pages)) fail(`walk "${w.name}": ${w.pfns.length} outputs, ${w.input?.length ?? 'no'} inputs for ${w.pages} pages`);
       // 5.2–5.6 returned the number of valid pages; errnos in every release
       if (!Number.isInteger(w.ret) || !(ERRNOS.has(w.ret) || (w.ret >= 0 && w.ret <= w.pages))) fail(`walk "${w.name}": ret ${w.ret} is neither a page count nor an errno of hmm_range_fault()`);
       if (!(w.attempts >= 1)) fail(`walk "${w.name}": ${w.attempts} attempts`);

@@ -248,7 +248,7 @@ test('hmm_range_fault: a fault that invalidates its own range (COW) makes the ne
   assert.equal(w.ret, -16);
   assert.equal(w.attempts, 1);
   assert.deepEqual(kinds(w).slice(0, 2), ['V', 'V']);
-  assert.deepEqual([...w.pfns.slice(2)], [...w.input.slice(2)]);
+  assert.deepEqual([...w.pfns.slice(2)], [...w.input!.slice(2)]);
   assert.equal(w.pfns[5], 0x5000n);
 });
 

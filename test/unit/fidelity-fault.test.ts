@@ -117,7 +117,7 @@ test('hmm_vma_fault, v5.7+: -EPERM is returned before any page is faulted (PTE p
 `);
   assert.equal(w.ret, -1);
   assert.deepEqual(faultedPages(w), []);
-  assert.deepEqual([...w.pfns], [...w.input], 'no entry written');
+  assert.deepEqual([...w.pfns], [...w.input!], 'no entry written');
   assert.equal(w.pfns[3], 0x4000n);
   assert.deepEqual(kinds(after), ['V', '0', '0', '0', '0', '0', '0', '0'], 'nothing was faulted in');
 });

@@ -122,12 +122,17 @@ test('chunking: tight copies, offsets cover the array, reassembly is exact', () 
   assert.equal(empty[0].total, 0);
 });
 
-test('viewMessages sends the view, then the current walk first, input before output', () => {
+test('viewMessages sends the view, then the current walk first, input before output; no input array for a walk without one', () => {
   const r = retryResult();
-  const msgs = [...viewMessages(9, resultToView(r, 1, LAYOUTS), r.walks.map((w) => ({ input: w.input, pfns: w.pfns })))];
+  const view = resultToView(r, 1, LAYOUTS);
+  // walk 0 has per-page input words; walk 1 has none (its result carries no input array)
+  assert.ok(r.walks[0].input instanceof BigUint64Array);
+  assert.equal(r.walks[1].input, undefined);
+  assert.deepEqual(view.walks.map((w) => w.hasInput), [true, false]);
+  const msgs = [...viewMessages(9, view, r.walks.map((w) => ({ input: w.input, pfns: w.pfns })))];
   assert.equal(msgs[0].type, 'view');
   const data = msgs.slice(1).map((m) => (m.type === 'data' ? `${m.walk}:${m.array}` : m.type));
-  assert.deepEqual(data, ['1:input', '1:pfns', '0:input', '0:pfns']);
+  assert.deepEqual(data, ['1:pfns', '0:input', '0:pfns']);
   const vals = [...viewMessages(1, valuesToView(new BigUint64Array([1n]), V6_16, 't'), [{ pfns: new BigUint64Array([1n]) }])];
   assert.deepEqual(vals.map((m) => (m.type === 'data' ? m.array : m.type)), ['view', 'pfns']);
 });

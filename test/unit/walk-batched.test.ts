@@ -121,8 +121,8 @@ for (const kernel of ['v5.6', 'v5.8', 'v6.16', 'v6.19']) {
         const { p, s } = build(kernel, 5, pages);
         const b = behaviour(kernel);
         const out = driverWalk(p, b, layout, {
-          start: s, pages, defaultFlags, pfnFlagsMask: fast ? 0n : inert, input: new BigUint64Array(pages), owner: 'gpu0',
-          retry: true, during: [], inputZero: fast,
+          start: s, pages, defaultFlags, pfnFlagsMask: fast ? 0n : inert, input: fast ? undefined : new BigUint64Array(pages),
+          owner: 'gpu0', retry: true, during: [],
         });
         return { out, state: snapshotOf(p, s, pages) };
       };

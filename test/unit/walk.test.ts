@@ -91,9 +91,9 @@ test('hmm_range_fault: -EBUSY leaves outputs before last and the input words fro
   assert.equal(w.attempts, 1);
   // page 0 (buf+510) was stored before the fault at buf+511; buf+511.. still hold their inputs
   assert.deepEqual(words(w)[0], 'VALID');
-  assert.equal(w.pfns[1], w.input[1]);
-  assert.equal(w.pfns[2], w.input[2]);
-  assert.equal(w.pfns[3], w.input[3]);
+  assert.equal(w.pfns[1], w.input![1]);
+  assert.equal(w.pfns[2], w.input![2]);
+  assert.equal(w.pfns[3], w.input![3]);
   assert.ok(w.trace.some((e) => e.fn === 'mmu_interval_check_retry' && e.first === 1), 'the -EBUSY names last = page 1');
 });
 

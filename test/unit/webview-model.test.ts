@@ -14,6 +14,7 @@ import { EntryStatus, findStep, lastWriters, markers, statusAt } from '../../src
 import { align, canonical, diffRows } from '../../src/webview/model/compare';
 import { parseJump } from '../../src/webview/model/address';
 import { fromBase64, toBase64 } from '../../src/webview/model/persist';
+import { WalkData } from '../../src/webview/model/walkData';
 import { fitColumns, MAX_SCROLL_PX, scrollForTopRow, scrollGeometry, topRowForScroll } from '../../src/webview/ui/virtualGrid';
 import { inspectorCsp, inspectorHtml, makeNonce } from '../../src/extension/inspector/html';
 import { AMDGPU, LAYOUTS, V5_10, V6_16 } from '../e2e/fixtures/inspector/layouts';
@@ -120,7 +121,7 @@ test('filters by flag, state, change and mismatch; rowOfIndex finds the next sho
   const f = fast(V6_16);
   const view = resultToView(retryResult(), 0, LAYOUTS);
   const kinds = computeKinds(16, words(w.pfns), f, view.walks[0].trace, new Devices());
-  const d: FilterInput = { pages: 16, output: words(w.pfns), input: words(w.input), layout: f, kinds, mismatches: [14, 14] };
+  const d: FilterInput = { pages: 16, output: words(w.pfns), input: words(w.input ?? new BigUint64Array(w.pages)), layout: f, kinds, mismatches: [14, 14] };
   assert.deepEqual([...applyFilter({ kind: 'flag', name: 'ERROR' }, d)!], [12, 13]);
   assert.deepEqual([...applyFilter({ kind: 'flag', name: 'WRITE' }, d)!], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   assert.deepEqual([...applyFilter({ kind: 'state', pageKind: Kind.DevicePrivate }, d)!], [4, 5, 6, 7]);
@@ -131,6 +132,23 @@ test('filters by flag, state, change and mismatch; rowOfIndex finds the next sho
   assert.equal(applyFilter({ kind: 'flag', name: 'NOPE' }, d)!.length, 0);
   const rows = Uint32Array.from([2, 5, 9]);
   assert.deepEqual([0, 2, 3, 9, 10].map((i) => rowOfIndex(rows, i)), [0, 0, 1, 2, 3]);
+});
+
+test('a walk sent without input words reads as an all-zero input: ready with its output, "changed" = nonzero output', () => {
+  const r = retryResult();
+  const view = resultToView(r, 1, LAYOUTS);
+  const dto = view.walks[1];
+  assert.equal(dto.hasInput, false);
+  const w = new WalkData(dto, fast(LAYOUTS.find((l) => l.id === dto.layoutId)!));
+  assert.equal(w.ready, false, 'not ready before its output arrives');
+  assert.ok(w.input && w.inW, 'a zero input stands in');
+  assert.equal(w.input.length, dto.pages);
+  assert.ok(w.input.every((x) => x === 0n));
+  w.setArray('pfns', r.walks[1].pfns);
+  assert.equal(w.ready, true);
+  const d: FilterInput = { pages: w.pages, output: w.outW!, input: w.inW, layout: w.layout, kinds: w.kinds, mismatches: [] };
+  const nonzero = [...r.walks[1].pfns].flatMap((x, i) => (x !== 0n ? [i] : []));
+  assert.deepEqual([...applyFilter({ kind: 'changed' }, d)!], nonzero);
 });
 
 test('copy formats: hex lines, a C initializer with decoded comments, an escaped Markdown table', () => {

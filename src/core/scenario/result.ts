@@ -61,8 +61,11 @@ export interface WalkResult {
   readonly ret: number;
   /** number of hmm_range_fault() calls the driver loop made */
   readonly attempts: number;
-  /** the input words as the driver filled them */
-  readonly input: BigUint64Array;
+  /**
+   * the input words as the driver filled them; absent when the driver filled none (every word 0: the walk has no
+   * `input` or `sticky` entries), so a large walk does not carry a second array of zeros
+   */
+  readonly input?: BigUint64Array;
   /** the array after the walk (outputs below `last`, inputs from `last` on when ret != 0) */
   readonly pfns: BigUint64Array;
   readonly layoutId: string;

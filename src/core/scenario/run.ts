@@ -158,7 +158,8 @@ class Runner {
     }
     let start: number;
     const during: DuringHook[] = [];
-    const input = new BigUint64Array(w.pages);
+    // the driver's input words, only when some are set (the walk's output array starts zeroed otherwise)
+    const input = w.input.length || w.sticky.length ? new BigUint64Array(w.pages) : undefined;
     let defaultFlags: bigint; let mask: bigint;
     try {
       start = this.vpn(w.at);
@@ -173,7 +174,7 @@ class Runner {
         for (const e of list) {
           const v = this.vpn(e.at) - start;
           if (v < 0 || v >= w.pages) throw new SimError(`${what}: ${p.addr(v + start)} is outside the walk (${p.addr(start)}, ${w.pages} pages)`);
-          input[v] |= this.flags(e.flags, what) ?? 0n;
+          input![v] |= this.flags(e.flags, what) ?? 0n;
         }
       }
       const device = opts.device ?? w.device;
@@ -183,7 +184,6 @@ class Runner {
       }
       const out = driverWalk(p, this.b, this.layout, {
         start, pages: w.pages, defaultFlags, pfnFlagsMask: mask, input, owner: device, retry: w.retry, during,
-        inputZero: w.input.length === 0 && w.sticky.length === 0,
       });
       if (!report) return undefined;
       const info: PfnInfo = {
@@ -194,7 +194,7 @@ class Runner {
       const expect = checkExpect(w, out.ret, out.pfns, startAddr, ps, this.layout, info);
       return {
         name: w.name, pos: w.pos, start: startAddr, pages: w.pages, pageSize: ps, ret: out.ret, attempts: out.calls,
-        input, pfns: out.pfns, layoutId: this.layout.id, vmas: this.vmasOf(start, w.pages), trace: out.trace, expect,
+        ...(input ? { input } : {}), pfns: out.pfns, layoutId: this.layout.id, vmas: this.vmasOf(start, w.pages), trace: out.trace, expect,
       };
     } catch (e) {
       if (e instanceof SimError) this.diag(w.pos, `walk "${w.name}": ${e.message}`, e.severity);

@@ -31,20 +31,19 @@ export interface WalkRequest {
   readonly pages: number;
   readonly defaultFlags: bigint;
   readonly pfnFlagsMask: bigint;
-  /** the words the driver fills in before each call */
-  readonly input: BigUint64Array;
+  /**
+   * the words the driver fills in before each call; absent when every one is 0 (no per-page input, no sticky
+   * flags). The walk then skips copying the input into the fresh (zeroed) output array, and stores without keeping
+   * HMM_PFN_INOUT_FLAGS: no word can hold one (the walk's outputs never set those bits), so `(old & INOUT) | new`
+   * is `new`.
+   */
+  readonly input?: BigUint64Array;
   /** dev_private_owner: a device name */
   readonly owner?: string;
   readonly retry: boolean;
   readonly during: DuringHook[];
   readonly maxCalls?: number;
   readonly traceCap?: number;
-  /**
-   * Every input word is 0 (no per-page input, no sticky flags). The walk then skips copying the input into the
-   * fresh (zeroed) output array, and stores without keeping HMM_PFN_INOUT_FLAGS: no word can hold one (the walk's
-   * outputs never set those bits), so `(old & INOUT) | new` is `new`.
-   */
-  readonly inputZero?: boolean;
 }
 
 export interface WalkOutcome {
@@ -57,9 +56,10 @@ export interface WalkOutcome {
 
 export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: WalkRequest): WalkOutcome {
   const pfns = new BigUint64Array(req.pages);
-  const inputZero = req.inputZero === true;
-  const refill = (): void => { if (inputZero) pfns.fill(0n); else pfns.set(req.input); };
-  if (!inputZero) pfns.set(req.input);
+  const input = req.input;
+  const inputZero = input === undefined;
+  const refill = (): void => { if (input) pfns.set(input); else pfns.fill(0n); };
+  if (input) pfns.set(input);
   const enc = new Encoder(layout, b, inputZero);
   const ws = new WalkState(p, b, enc, req.start, req.start + req.pages, pfns, req.defaultFlags, req.pfnFlagsMask,
     req.owner, req.during, req.traceCap);

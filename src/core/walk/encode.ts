@@ -8,6 +8,7 @@
  */
 import type { PfnLayout } from '../layouts/types';
 import type { Behaviour } from '../behaviour';
+import { storeConsecutiveWords } from './consecutive';
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   throw new Error('HMM Lens needs a little-endian host (typed-array halves of u64 words)');
@@ -108,6 +109,8 @@ export class Encoder {
         }
         return;
       }
+      // no flag in the low half: the words are consecutive 64-bit integers, one 8-byte store each (./consecutive.ts)
+      if (lo === 0 && storeConsecutiveWords(this.f64View(w), i0, i1, pfn0, hi)) return;
       hi |= 0;
       for (let j = 2 * i0, end = 2 * i1, pfn = pfn0; j < end; j += 2, pfn++) {
         w[j] = pfn | lo;
@@ -116,6 +119,18 @@ export class Encoder {
       return;
     }
     for (let i = i0, pfn = pfn0; i < i1; i++, pfn++) this.storePfn(w, i, pfn, cpu, order);
+  }
+
+  private f64?: Float64Array;
+  private f64Of?: Uint32Array;
+
+  /** The same buffer as `w`, as doubles (bit patterns only; see ./consecutive.ts). */
+  private f64View(w: Uint32Array): Float64Array {
+    if (this.f64Of !== w || !this.f64) {
+      this.f64 = new Float64Array(w.buffer, w.byteOffset, w.length >> 1);
+      this.f64Of = w;
+    }
+    return this.f64;
   }
 
   /** 0 (modern: "not present, faultable") or values[NONE] (legacy). */

@@ -18,12 +18,14 @@ export class WalkData {
   constructor(readonly dto: WalkDto, readonly layout: FastLayout) {
     this.start = dto.start === null ? null : BigInt(dto.start);
     this.walkedEnd = walkedUntil(dto.ret, dto.pages, dto.trace);
+    // a walk without input words (the driver filled none) had an all-zero input: show it so, without a transfer
+    if (!dto.hasInput) this.setArray('input', new BigUint64Array(dto.pages));
   }
 
   get pages(): number { return this.dto.pages; }
 
   get ready(): boolean {
-    return this.pfns !== undefined && (!this.dto.hasInput || this.input !== undefined);
+    return this.pfns !== undefined && this.input !== undefined;
   }
 
   setArray(name: 'input' | 'pfns', values: BigUint64Array): void {
