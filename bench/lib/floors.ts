@@ -55,6 +55,28 @@ export function packedLoop(ptes: Uint32Array, out: Uint32Array, n: number): numb
   return acc;
 }
 
+/**
+ * One sample of a floor's work, for pairing with a workload's runs (./pairing.ts): allocate the output and fill it.
+ * The caller keeps the returned array alive as long as the workload keeps its output alive.
+ */
+export function fillSample(n: number): () => BigUint64Array {
+  let v = 0n;
+  return () => {
+    v ^= 0x8000000000000000n;
+    return new BigUint64Array(n).fill(v);
+  };
+}
+
+/** One sample of the packed loop over `n` entries into a freshly allocated output (see fillSample). */
+export function packedSample(n: number): () => BigUint64Array {
+  const ptes = packedPtes(n);
+  return () => {
+    const out = new BigUint64Array(n);
+    packedLoop(ptes, new Uint32Array(out.buffer), n);
+    return out;
+  };
+}
+
 /** The packed loop over `n` entries, into an output array allocated in every run (as in fillFloor). */
 export function packedLoopFloor(n: number): Timing {
   const ptes = packedPtes(n);

@@ -7,15 +7,21 @@ import type { ScenarioResult, WalkResult } from '../../src/core/scenario/result'
 import { parseOrThrow, type RunApi } from '../lib/core';
 import type { BenchContext } from '../lib/context';
 import { fmtInt, fmtMs, missed, type Row } from '../lib/report';
-import { thpIdealLoop } from '../lib/floors';
-import { median } from '../lib/timing';
+import { fillSample, packedSample, thpIdealLoop } from '../lib/floors';
+import { median, sink } from '../lib/timing';
 import { faultScenario, mixedScenario, presentScenario, sparseScenario, thpScenario, type BenchScenario, PAGES_1G, PAGES_64G } from '../scenarios';
 
 export interface WalkTiming {
   readonly walkMs: number;
+  /** median of the floor samples paired with the walk's runs */
+  readonly floorMs: number;
+  /** median over the runs of walk / floor within the run */
+  readonly ratio: number;
   readonly setupMs: number;
   readonly runs: number;
   readonly result: ScenarioResult;
+  /** per run: walk ms / floor ms of the same run */
+  readonly pairs: readonly { walk: number; floor: number; floorFirst: boolean }[];
 }
 
 const MAX_PAGES = 1 << 26;
@@ -23,30 +29,59 @@ const MAX_PAGES = 1 << 26;
 /**
  * Times the first walk of `s` through the runner's progress callback, which runScenario calls after every step:
  * the walk's time is the stretch between the callback after the step before it and the callback after the walk
- * itself (the driver loop, checkExpect and building the WalkResult); setup is everything before. Median of runs.
+ * itself (the driver loop, checkExpect and building the WalkResult); setup is everything before.
+ *
+ * The floor is sampled in the same runs, right next to the walk, so that both meet the same machine: the same
+ * address space alive around them (the setup's page tables), the same state of the memory allocator, the same
+ * load. Its output is kept alive until the run ends, as the walk's is. A fresh multi-megabyte array costs about
+ * ten times more when its pages are first touched (fresh from the kernel) than when recycled memory is zeroed, and
+ * which of the two a given allocation gets depends on what was freed before it; a floor timed in a tight loop of
+ * its own gets recycled memory, while the walk after a setup usually does not. Pairing removes that difference.
+ * The floor runs before the walk on even runs and after it on odd ones, so neither side always goes first.
+ * The ratio is the median of the per-run ratios (a run's walk and floor met the same conditions).
  */
-export function timeWalk(run: RunApi, s: Scenario, opts: { minRuns: number; maxRuns: number; budgetMs: number }): WalkTiming {
+export function timeWalk(run: RunApi, s: Scenario, floorSample: () => unknown,
+  opts: { minRuns: number; maxRuns: number; budgetMs: number }): WalkTiming {
   const k = s.steps.findIndex((st) => st.op === 'walk');
   if (k < 0) throw new Error('scenario has no walk');
-  const once = () => {
+  const once = (floorFirst: boolean) => {
     const stamps: number[] = [];
+    let floor = 0;
+    let kept: unknown;
+    const sampleFloor = () => {
+      const f0 = performance.now();
+      kept = floorSample();
+      floor = performance.now() - f0;
+    };
     const t0 = performance.now();
-    const result = run.runScenario(s, { maxPages: MAX_PAGES, onProgress: (done) => { stamps[done] = performance.now(); } });
+    const result = run.runScenario(s, {
+      maxPages: MAX_PAGES,
+      onProgress: (done) => {
+        if (done === k + 1) { stamps[done] = performance.now(); if (!floorFirst) sampleFloor(); return; }
+        if (done === k && floorFirst) sampleFloor();
+        stamps[done] = performance.now();
+      },
+    });
+    if (k === 0 && floorFirst) throw new Error('the walk is the first step: no place for the floor before it');
     const before = k === 0 ? t0 : stamps[k];
     const after = stamps[k + 1];
     if (before === undefined || after === undefined) throw new Error('runScenario did not call onProgress around the walk');
-    return { walk: after - before, setup: before - t0, result };
+    sink(kept);
+    return { walk: after - before, floor, setup: before - t0, result };
   };
-  let last = once(); // warmup
-  const walks: number[] = [];
+  let last = once(true); // warmup
+  last = once(false);
+  const pairs: { walk: number; floor: number; floorFirst: boolean }[] = [];
   const setups: number[] = [];
   const began = performance.now();
-  while (walks.length < opts.maxRuns && (walks.length < opts.minRuns || performance.now() - began < opts.budgetMs)) {
-    last = once();
-    walks.push(last.walk);
+  while (pairs.length < opts.maxRuns && (pairs.length < opts.minRuns || performance.now() - began < opts.budgetMs)) {
+    const floorFirst = pairs.length % 2 === 0;
+    last = once(floorFirst);
+    pairs.push({ walk: last.walk, floor: last.floor, floorFirst });
     setups.push(last.setup);
   }
-  return { walkMs: median(walks), setupMs: median(setups), runs: walks.length, result: last.result };
+  return { walkMs: median(pairs.map((p) => p.walk)), floorMs: median(pairs.map((p) => p.floor)),
+    ratio: median(pairs.map((p) => p.walk / p.floor)), setupMs: median(setups), runs: pairs.length, result: last.result, pairs };
 }
 
 /** What the result must look like for its timing to mean anything. Returns a reason when it does not. */
@@ -73,8 +108,8 @@ interface WalkCase {
   id: string;
   workload: string;
   make: () => BenchScenario;
-  /** floor in ms for this scenario, and its printed name */
-  floor: (ctx: BenchContext, b: BenchScenario) => { ms: number; name: string };
+  /** the floor's work for this scenario (one sample, paired with each walk run) and its printed name */
+  floor: (b: BenchScenario) => { sample: () => unknown; name: string };
   limit?: number;
   target: string;
   /** extra figures for the JSON details */
@@ -86,33 +121,38 @@ interface WalkCase {
 const cases: WalkCase[] = [
   {
     id: 'walk.present4k', workload: 'snapshot, 1 GiB present 4 KiB PTEs', make: () => presentScenario(),
-    floor: (c, b) => ({ ms: c.packed(b.pages).medianMs, name: 'packed loop' }), limit: 4, target: '≤ 4× packed loop',
+    floor: (b) => ({ sample: packedSample(b.pages), name: 'packed loop' }), limit: 4, target: '≤ 4× packed loop',
     verify: (w, b) => (countWith(w.pfns, VALID | WRITE) === b.pages ? undefined : 'not every page is VALID|WRITE'),
   },
   {
     id: 'walk.thp', workload: 'snapshot, 1 GiB THP (PMD-mapped)', make: () => thpScenario(),
-    floor: (c, b) => ({ ms: c.fill(b.pages).medianMs, name: 'fill' }), limit: 3, target: '≤ 3× fill',
+    floor: (b) => ({ sample: fillSample(b.pages), name: 'fill' }), limit: 3, target: '≤ 3× fill',
+    // for the record: the fastest plain JS loop (two 32-bit stores per word) and the fill, each in a tight loop
     extra: (c, b) => ({ idealJsLoopRatioToFill: thpIdealLoop(b.pages).medianMs / c.fill(b.pages).medianMs }),
     verify: (w, b) => (countWith(w.pfns, VALID | WRITE) === b.pages ? undefined : 'not every page is VALID|WRITE'),
   },
   {
     id: 'walk.sparse64g', workload: 'snapshot, 64 GiB mapped, 1% populated', make: () => sparseScenario(),
-    floor: (c, b) => ({ ms: c.packed(b.populated).medianMs + c.fill(b.pages).medianMs, name: 'packed(populated)+fill(all)' }),
+    floor: (b) => {
+      const packed = packedSample(b.populated);
+      const fill = fillSample(b.pages);
+      return { sample: () => [packed(), fill()], name: 'packed(populated)+fill(all)' };
+    },
     limit: 4, target: '≤ 4× (packed over populated + fill)',
     verify: (w, b) => (countWith(w.pfns, VALID) === b.populated ? undefined : `VALID on ${countWith(w.pfns, VALID)} pages, expected ${b.populated}`),
   },
   {
     id: 'walk.mixed', workload: 'snapshot, 1 GiB mixed states (set runs)', make: () => mixedScenario(),
-    floor: (c, b) => ({ ms: c.packed(b.pages).medianMs, name: 'packed loop' }), target: 'none set (reported)',
+    floor: (b) => ({ sample: packedSample(b.pages), name: 'packed loop' }), target: 'none set (reported)',
   },
   {
     id: 'walk.faultRead', workload: 'fault (read), 1 GiB empty anonymous', make: () => faultScenario('fault'),
-    floor: (c, b) => ({ ms: c.packed(b.pages).medianMs, name: 'packed loop' }), limit: 10, target: '≤ 10× packed loop',
+    floor: (b) => ({ sample: packedSample(b.pages), name: 'packed loop' }), limit: 10, target: '≤ 10× packed loop',
     verify: (w, b) => (countWith(w.pfns, VALID) === b.pages ? undefined : 'not every page is VALID'),
   },
   {
     id: 'walk.faultWrite', workload: 'fault_write, 1 GiB empty anonymous', make: () => faultScenario('fault_write'),
-    floor: (c, b) => ({ ms: c.packed(b.pages).medianMs, name: 'packed loop' }), limit: 10, target: '≤ 10× packed loop',
+    floor: (b) => ({ sample: packedSample(b.pages), name: 'packed loop' }), limit: 10, target: '≤ 10× packed loop',
     verify: (w, b) => (countWith(w.pfns, VALID | WRITE) === b.pages ? undefined : 'not every page is VALID|WRITE'),
   },
 ];
@@ -132,17 +172,19 @@ export async function walkWorkloads(ctx: BenchContext, only?: (id: string) => bo
     const b = c.make();
     try {
       const s = parseOrThrow(ctx.parse.api, b.text, b.file);
-      const t = timeWalk(ctx.run.api, s, { minRuns: ctx.quick ? 1 : 3, maxRuns: ctx.quick ? 1 : 7, budgetMs: 8000 });
+      const f = c.floor(b);
+      const t = timeWalk(ctx.run.api, s, f.sample, { minRuns: ctx.quick ? 2 : 9, maxRuns: ctx.quick ? 2 : 21, budgetMs: 8000 });
       const bad = checkWalk(t.result, b.pages) ?? c.verify?.(t.result.walks[0], b);
-      const f = c.floor(ctx, b);
-      const ratio = t.walkMs / f.ms;
+      const ratio = t.ratio;
+      const spread = t.pairs.map((p) => p.walk / p.floor);
       const w = t.result.walks[0];
       rows.push({
         id: c.id, workload: c.workload, size: `${fmtInt(b.pages)} pages`, measured: fmtMs(t.walkMs), value: t.walkMs, unit: 'ms',
-        floor: `${f.name} ${fmtMs(f.ms)}`, floorValue: f.ms, ratio, target: c.target,
+        floor: `${f.name} ${fmtMs(t.floorMs)}`, floorValue: t.floorMs, ratio, target: c.target,
         status: bad ? 'missed' : c.limit === undefined ? 'info' : ratio <= c.limit ? 'met' : 'missed',
-        reason: bad ? `wrong result: ${bad}` : c.limit !== undefined && ratio > c.limit ? `${ratio.toFixed(2)}× > ${c.limit}×` : `setup ${fmtMs(t.setupMs)}`,
-        details: { ...c.extra?.(ctx, b), setupMs: t.setupMs, runs: t.runs, populated: b.populated, stateRuns: b.runs, traceEvents: w?.trace.length, attempts: w?.attempts },
+        reason: (bad ? `wrong result: ${bad}` : c.limit !== undefined && ratio > c.limit ? `${ratio.toFixed(2)}× > ${c.limit}×` : `setup ${fmtMs(t.setupMs)}`)
+          + `; run ratios ${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}×`,
+        details: { ...c.extra?.(ctx, b), setupMs: t.setupMs, runs: t.runs, pairs: t.pairs, populated: b.populated, stateRuns: b.runs, traceEvents: w?.trace.length, attempts: w?.attempts },
       });
     } catch (e) {
       rows.push(missed(c.id, c.workload, c.target, `threw: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, `${fmtInt(b.pages)} pages`));
