@@ -1,10 +1,13 @@
 /**
- * Log workload: a generated 100 MB kernel log (bench/scenarios.ts kernelLog) scanned with scanPfnValues, then
- * every value found decoded. Floor: a bare regex scan of the same text for 0x-prefixed hex numbers.
- * Target: the scanner runs at ≥ 50% of the bare regex speed (time ≤ 2× the floor). Scan + decode (log.scanDecode)
- * is the bulk path — scanPfnWords (typed arrays, no object or bigint per hit) then decodeFlagsBulk over all the
- * words — with its rate in values/s against the decode target. log.scanDecodeObjects (info, no target) is the
- * per-object path: scanPfnValues then decodePfn of every hit.
+ * Log workload: a generated 100 MB kernel log (bench/scenarios.ts kernelLog) scanned for pfn values, then every
+ * value found decoded. Floor: a bare regex scan of the same text for 0x-prefixed hex numbers (it only counts).
+ * - log.scan (target: ≥ 50% of the bare regex speed, time ≤ 2× the floor): scanPfnWords, the scanner as the
+ *   extension runs it over logs (HMM: Inspect Selected Values): every hit's position, length and u64 value in
+ *   typed arrays.
+ * - log.scanObjects (info): scanPfnValues, the same scanning loop handing out one object and one bigint per hit
+ *   (the convenience API, for a few values: the hover asks for one).
+ * - log.scanDecode (target: the decode rate): scanPfnWords then decodeFlagsBulk over all the words.
+ * - log.scanDecodeObjects (info): scanPfnValues then decodePfn of every hit.
  */
 import type { BenchContext } from '../lib/context';
 import { regexFloor } from '../lib/floors';
@@ -50,22 +53,38 @@ export async function logWorkloads(ctx: BenchContext): Promise<Row[]> {
   const size = `${(log.text.length / 1024 / 1024).toFixed(0)} MB, ${fmtInt(log.pfnValues)} values`;
   const rows: Row[] = [];
   const floor = regexFloor(log.text);
+  const scanWords = ctx.scan.api.scanPfnWords as ScanWords | undefined;
+  if (typeof scanWords !== 'function') return [missed('log.scan', 'scan 100 MB log (scanPfnWords)', target, 'scanPfnWords is not exported', size)];
   let hits: unknown[] = [];
+  let wordsFound = 0;
+  try {
+    const t = measure(() => (wordsFound = scanWords(log.text, ALL).count), { warmup: 1, minRuns: ctx.quick ? 1 : 3, maxRuns: 5, budgetMs: 6000 });
+    const ratio = t.medianMs / floor.medianMs;
+    const bad = wordsFound < log.pfnValues ? `found ${fmtInt(wordsFound)} of the ${fmtInt(log.pfnValues)} pfn values in the log` : undefined;
+    rows.push({
+      id: 'log.scan', workload: 'scan 100 MB log (scanPfnWords: typed arrays, as the extension scans logs)', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
+      floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio, target,
+      status: bad ? 'missed' : ratio <= 2 ? 'met' : 'missed',
+      reason: bad ? `wrong result: ${bad}` : `${(100 / ratio).toFixed(0)}% of regex speed, ${fmtInt(wordsFound)} hits`,
+      details: { hits: wordsFound, pfnValuesWritten: log.pfnValues, lines: log.lines, chars: log.text.length },
+    });
+  } catch (e) {
+    rows.push(missed('log.scan', 'scan 100 MB log (scanPfnWords)', target, `threw: ${e instanceof Error ? e.message : String(e)}`, size));
+    return rows;
+  }
   try {
     const t = measure(() => (hits = hitsOf(scan(log.text, ALL))), { warmup: 1, minRuns: ctx.quick ? 1 : 3, maxRuns: 5, budgetMs: 6000 });
     const ratio = t.medianMs / floor.medianMs;
-    const found = hits.length;
-    const bad = found < log.pfnValues ? `found ${fmtInt(found)} of the ${fmtInt(log.pfnValues)} pfn values in the log` : undefined;
+    const bad = hits.length !== wordsFound ? `scanPfnValues found ${fmtInt(hits.length)} hits, scanPfnWords ${fmtInt(wordsFound)}` : undefined;
     rows.push({
-      id: 'log.scan', workload: 'scan 100 MB log (scanPfnValues)', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
-      floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio, target,
-      status: bad ? 'missed' : ratio <= 2 ? 'met' : 'missed',
-      reason: bad ? `wrong result: ${bad}` : ratio <= 2 ? `${(100 / ratio).toFixed(0)}% of regex speed, ${fmtInt(found)} hits` : `${(100 / ratio).toFixed(0)}% of regex speed`,
-      details: { hits: found, pfnValuesWritten: log.pfnValues, lines: log.lines, chars: log.text.length },
+      id: 'log.scanObjects', workload: 'scan 100 MB log (scanPfnValues: an object and a bigint per hit)', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
+      floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio, target: 'info',
+      status: bad ? 'missed' : 'info',
+      reason: bad ? `wrong result: ${bad}` : `${(100 / ratio).toFixed(0)}% of regex speed`,
+      details: { hits: hits.length },
     });
   } catch (e) {
-    rows.push(missed('log.scan', 'scan 100 MB log (scanPfnValues)', target, `threw: ${e instanceof Error ? e.message : String(e)}`, size));
-    return rows;
+    rows.push(missed('log.scanObjects', 'scan 100 MB log (scanPfnValues)', 'info', `threw: ${e instanceof Error ? e.message : String(e)}`, size));
   }
   const decTarget = `≥ ${DECODE_TARGET_PER_S / 1e6}M values/s (decode)`;
   if (!ctx.layouts.ok) {
@@ -73,10 +92,9 @@ export async function logWorkloads(ctx: BenchContext): Promise<Row[]> {
     return rows;
   }
   const L = ctx.layouts.api;
-  const scanWords = ctx.scan.api.scanPfnWords as ScanWords | undefined;
   const decodeBulk = L.decodeFlagsBulk as DecodeBulk | undefined;
-  if (typeof scanWords !== 'function' || typeof decodeBulk !== 'function') {
-    rows.push(missed('log.scanDecode', 'scan + decode every value', decTarget, 'scanPfnWords or decodeFlagsBulk is not exported', size));
+  if (typeof decodeBulk !== 'function') {
+    rows.push(missed('log.scanDecode', 'scan + decode every value', decTarget, 'decodeFlagsBulk is not exported', size));
   } else {
     try {
       const layout = L.layoutForKernel('latest');
@@ -91,7 +109,7 @@ export async function logWorkloads(ctx: BenchContext): Promise<Row[]> {
         return flagged;
       }, { warmup: 1, minRuns: ctx.quick ? 1 : 3, maxRuns: 5, budgetMs: 6000 });
       const rate = count / (t.medianMs / 1000);
-      const bad = count !== hits.length ? `scanPfnWords found ${fmtInt(count)} hits, scanPfnValues ${fmtInt(hits.length)}` : undefined;
+      const bad = count !== wordsFound ? `scanPfnWords found ${fmtInt(count)} hits here, ${fmtInt(wordsFound)} in log.scan` : undefined;
       rows.push({
         id: 'log.scanDecode', workload: 'scan 100 MB log + decode every hit (scanPfnWords + decodeFlagsBulk)', size, measured: fmtMs(t.medianMs), value: t.medianMs, unit: 'ms',
         floor: `bare regex ${fmtMs(floor.medianMs)}`, floorValue: floor.medianMs, ratio: t.medianMs / floor.medianMs, target: decTarget,

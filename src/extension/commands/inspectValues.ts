@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { getLayout } from '../../core/layouts/index';
 import { chooseLayout } from '../layoutContext';
-import { scanPfnValues } from '../../core/layouts/scan';
+import { scanPfnWords } from '../../core/layouts/scan';
 import { hex64 } from '../pfnToken';
 import { inspector } from '../inspectorBridge';
 import type { KernelOfDocument } from './decodePfn';
@@ -30,20 +30,22 @@ export function registerInspectValues(context: vscode.ExtensionContext, kernelOf
         const sel = editor.selections.filter((s) => !s.isEmpty);
         text = sel.length ? sel.map((s) => editor.document.getText(s)).join('\n') : '';
       } else text = '';
-      const values = scanPfnValues(text, { maxResults: 1 << 24 }).map((v) => v.value);
-      if (values.length === 0) {
+      // the bulk scanner: the values land in one BigUint64Array (no object or bigint per value; a log has millions)
+      const found = scanPfnWords(text, { maxResults: 1 << 24 });
+      const count = found.count;
+      if (count === 0) {
         void vscode.window.showWarningMessage('HMM: no u64 values found: select 0x… values or 16-digit hex words (e.g. a dmesg dump of hmm_pfns)');
         return undefined;
       }
       const doc = editor?.document;
       const layout = (typeof layoutArg === 'string' ? getLayout(layoutArg) : undefined)
         ?? chooseLayout({ scenario: doc ? kernelOf(doc) : undefined, scope: doc?.uri }).layout;
-      const arr = BigUint64Array.from(values);
+      const arr = found.words.slice();
       const where = doc && typeof valuesArg !== 'string' && !Array.isArray(valuesArg) ? ` from ${doc.uri.path.split('/').pop()}` : '';
-      const title = `${values.length} value${values.length === 1 ? '' : 's'}${where} [${layout.id}]`;
+      const title = `${count} value${count === 1 ? '' : 's'}${where} [${layout.id}]`;
       const api = inspector();
       if (api) api.showValues(arr, layout.id, title);
       else void vscode.window.showErrorMessage('HMM: the inspector is not available in this window');
-      return { layoutId: layout.id, count: values.length, values: values.slice(0, 64).map(hex64), shown: api !== undefined };
+      return { layoutId: layout.id, count, values: [...arr.subarray(0, 64)].map(hex64), shown: api !== undefined };
     }));
 }
