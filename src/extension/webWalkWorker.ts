@@ -3,6 +3,8 @@
  * the host posts one WalkWorkerRequest; the worker runs it (./walkWorkerCore) and posts the same messages as the Node
  * worker. The host cancels by terminating the worker. No Node API.
  */
+import { parseScenario } from '../core/scenario/parse';
+import { runScenario } from '../core/scenario/run';
 import { handleWalkRequest } from './walkWorkerCore';
 import type { WalkWorkerMessage, WalkWorkerRequest } from './walkWorkerProtocol';
 
@@ -14,5 +16,5 @@ interface WorkerScope {
 const scope = globalThis as unknown as WorkerScope;
 scope.onmessage = (e) => {
   scope.onmessage = null; // one request per worker
-  handleWalkRequest(e.data as WalkWorkerRequest, (m) => scope.postMessage(m));
+  handleWalkRequest({ parseScenario, runScenario }, e.data as WalkWorkerRequest, (m) => scope.postMessage(m));
 };
