@@ -11,6 +11,8 @@ import { storeConsecutiveWords } from '../../src/core/walk/consecutive';
 import { parseScenario } from '../../src/core/scenario/parse';
 import { runScenario } from '../../src/core/scenario/run';
 import { decodePfn, layoutForKernel } from '../../src/core/layouts';
+import { behaviourForKernel, type Behaviour } from '../../src/core/behaviour';
+import { Encoder } from '../../src/core/walk/encode';
 
 function expected(lo0: number, hi: number, n: number): bigint[] {
   return Array.from({ length: n }, (_, k) => (BigInt(hi >>> 0) << 32n) | BigInt((lo0 + k) >>> 0));
@@ -91,5 +93,29 @@ test('a THP snapshot through the walk: every word is its page pfn | VALID | WRIT
       prev = d.pfn;
       assert.equal(d.order, kernel === 'v5.8' ? 0 : 9, `${kernel} page ${i}: order`);
     }
+  }
+});
+
+test('Encoder fills (ERROR / NONE / SPECIAL runs): native 8-byte fills give the exact words, NaN patterns fall back', () => {
+  // modern ERROR (a flag in the high half), amdgpu's values[ERROR] 0xfffffffffffffffe (a NaN pattern: the fallback
+  // loop), test_hmm's values[ERROR] 0x10 (a subnormal double), nouveau's NONE 0 (a zero fill)
+  const cases: [string, string | undefined, 'error' | 'none' | 'special'][] = [
+    ['v6.16', undefined, 'error'], ['v5.10', undefined, 'error'], ['v5.7', 'amdgpu', 'error'], ['v5.7', 'amdgpu', 'special'],
+    ['v5.7', 'test_hmm', 'error'], ['v5.7', 'nouveau', 'none'], ['v5.7', 'nouveau', 'special'],
+  ];
+  for (const [kernel, profile, what] of cases) {
+    const layout = layoutForKernel(kernel, profile);
+    const enc = new Encoder(layout, behaviourForKernel(kernel) as Behaviour, true);
+    const want = what === 'none' ? (layout.values?.NONE ?? 0n)
+      : what === 'special' ? (layout.values?.SPECIAL ?? 0n)
+        : layout.values?.ERROR ?? layout.flags.find((f) => f.name === 'ERROR')!.mask;
+    const out = new BigUint64Array(600).fill(0x0123456789abcdefn);
+    const w = new Uint32Array(out.buffer);
+    if (what === 'error') enc.storeError(w, 5, 590);
+    else if (what === 'none') enc.storeNone(w, 5, 590);
+    else enc.storeSpecial(w, 5, 590);
+    const label = `${kernel} ${profile ?? ''} ${what}`;
+    assert.ok(out.subarray(5, 590).every((x) => x === want), `${label}: every word is 0x${want.toString(16)}`);
+    assert.ok([...out.subarray(0, 5), ...out.subarray(590)].every((x) => x === 0x0123456789abcdefn), `${label}: nothing outside`);
   }
 });

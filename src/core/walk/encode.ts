@@ -8,7 +8,7 @@
  */
 import type { PfnLayout } from '../layouts/types';
 import type { Behaviour } from '../behaviour';
-import { storeConsecutiveWords } from './consecutive';
+import { storeConsecutiveWords, wordAsDouble } from './consecutive';
 
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
   throw new Error('HMM Lens needs a little-endian host (typed-array halves of u64 words)');
@@ -21,12 +21,43 @@ export const CPU_DEVPRIV = 4;
 
 const TWO32 = 4294967296;
 
-function halves(v: bigint): [number, number] {
+function halves(v: bigint): readonly [number, number] {
   return [Number(v & 0xffffffffn), Number((v >> 32n) & 0xffffffffn)];
 }
 
 function flagMask(layout: PfnLayout, name: string): bigint {
   return layout.flags.find((f) => f.name === name)?.mask ?? 0n;
+}
+
+/** A layout's flags and values as 32-bit halves: [lo, hi] pairs, worked out once per layout (bigint work). */
+interface LayoutHalves {
+  readonly valid: readonly [number, number];
+  readonly write: readonly [number, number];
+  readonly error: readonly [number, number];
+  readonly dev: readonly [number, number];
+  readonly hasDevPrivFlag: boolean;
+  readonly inout: readonly [number, number];
+  readonly none: readonly [number, number];
+  readonly errVal: readonly [number, number];
+  readonly special: readonly [number, number];
+}
+
+const halvesCache = new WeakMap<PfnLayout, LayoutHalves>();
+
+function layoutHalves(layout: PfnLayout): LayoutHalves {
+  let h = halvesCache.get(layout);
+  if (!h) {
+    const dp = flagMask(layout, 'DEVICE_PRIVATE');
+    const vals = layout.values;
+    h = {
+      valid: halves(flagMask(layout, 'VALID')), write: halves(flagMask(layout, 'WRITE')),
+      error: halves(flagMask(layout, 'ERROR')), dev: halves(dp), hasDevPrivFlag: dp !== 0n,
+      inout: halves(layout.inoutMask), none: halves(vals?.NONE ?? 0n), errVal: halves(vals?.ERROR ?? 0n),
+      special: halves(vals?.SPECIAL ?? vals?.ERROR ?? 0n),
+    };
+    halvesCache.set(layout, h);
+  }
+  return h;
 }
 
 export class Encoder {
@@ -49,18 +80,17 @@ export class Encoder {
   /** `noInout`: no output word can hold an HMM_PFN_INOUT_FLAGS bit (all-zero input), so stores need not keep them. */
   constructor(readonly layout: PfnLayout, b: Behaviour, noInout = false) {
     this.legacy = layout.era === 'legacy';
-    [this.validLo, this.validHi] = halves(flagMask(layout, 'VALID'));
-    [this.writeLo, this.writeHi] = halves(flagMask(layout, 'WRITE'));
-    [this.errorLo, this.errorHi] = halves(flagMask(layout, 'ERROR'));
-    const dp = flagMask(layout, 'DEVICE_PRIVATE');
-    [this.devLo, this.devHi] = halves(dp);
-    this.hasDevPrivFlag = dp !== 0n;
-    [this.inoutLo, this.inoutHi] = b.stickyInout && !noInout ? halves(layout.inoutMask) : [0, 0];
-    const vals = layout.values;
-    [this.noneLo, this.noneHi] = halves(vals?.NONE ?? 0n);
-    [this.errValLo, this.errValHi] = halves(vals?.ERROR ?? 0n);
-    this.hasSpecialValue = vals?.SPECIAL !== undefined;
-    [this.specialLo, this.specialHi] = halves(vals?.SPECIAL ?? vals?.ERROR ?? 0n);
+    const h = layoutHalves(layout);
+    [this.validLo, this.validHi] = h.valid;
+    [this.writeLo, this.writeHi] = h.write;
+    [this.errorLo, this.errorHi] = h.error;
+    [this.devLo, this.devHi] = h.dev;
+    this.hasDevPrivFlag = h.hasDevPrivFlag;
+    [this.inoutLo, this.inoutHi] = b.stickyInout && !noInout ? h.inout : [0, 0];
+    [this.noneLo, this.noneHi] = h.none;
+    [this.errValLo, this.errValHi] = h.errVal;
+    this.hasSpecialValue = layout.values?.SPECIAL !== undefined;
+    [this.specialLo, this.specialHi] = h.special;
     this.pfnShift = layout.pfnShift;
     this.orderHiShift = layout.order && b.orderField && layout.order.shift >= 32 ? layout.order.shift - 32 : -1;
   }
@@ -93,6 +123,7 @@ export class Encoder {
 
   /** Store consecutive pfns pfn0, pfn0+1, … over [i0, i1) with the same flags (PMD/PUD/hugetlb fills). */
   storeRun(w: Uint32Array, i0: number, i1: number, pfn0: number, cpu: number, order: number): void {
+    i0 |= 0; i1 |= 0; // int32 loop indices (see WalkState.idx)
     if (!this.legacy) {
       let hi = 0; let lo = 0;
       if (cpu & CPU_VALID) { lo |= this.validLo; hi |= this.validHi; }
@@ -152,12 +183,18 @@ export class Encoder {
   }
 
   private fill(w: Uint32Array, i0: number, i1: number, lo: number, hi: number): void {
+    i0 |= 0; i1 |= 0; // int32 loop indices (see WalkState.idx)
     const il = this.inoutLo; const ih = this.inoutHi;
     if (il | ih) {
       for (let i = i0; i < i1; i++) {
         w[2 * i] = (lo | (w[2 * i] & il)) >>> 0;
         w[2 * i + 1] = (hi | (w[2 * i + 1] & ih)) >>> 0;
       }
+    } else if ((lo | hi) === 0) {
+      w.fill(0, 2 * i0, 2 * i1);
+    } else if (((hi >>> 0) & 0x7ff00000) !== 0x7ff00000) {
+      // one native fill of the 64-bit pattern (a double's bits, not its value: see ./consecutive.ts)
+      this.f64View(w).fill(wordAsDouble(lo, hi), i0, i1);
     } else {
       for (let i = i0; i < i1; i++) { w[2 * i] = lo >>> 0; w[2 * i + 1] = hi >>> 0; }
     }

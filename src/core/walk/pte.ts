@@ -64,11 +64,12 @@ export function walkPteTable(ws: WalkState, vma: Vma, t: PteTable, base: number,
   const needRW = uniform ? ws.needFault(ws.idx(addr), CPU_VALID | CPU_WRITE) : -1;
   /** the fast path's current run: -1 none, 0 zero page, else the cpu flags */
   let fastCode = -1;
+  // (page numbers are doubles to V8, beyond 2^31: every typed-array index below is made an int32 first)
   for (let vpn = addr; vpn < end; vpn++) {
-    const j = 2 * (vpn - base);
+    const j = (2 * (vpn - base)) | 0;
     const w = t[j];
     const kind = w & 0xf;
-    const i = vpn - ws.start;
+    const i = (vpn - ws.start) | 0;
     const cpu = (w & F_WRITE) ? CPU_VALID | CPU_WRITE : CPU_VALID;
     // fast path: a present, normal PTE that needs no fault (a snapshot, or a request the PTE already satisfies;
     // a writable zero-page PTE in a faulting walk takes the general path, which names it as handlePte does)
@@ -101,18 +102,20 @@ export function walkPteTable(ws: WalkState, vma: Vma, t: PteTable, base: number,
         const same = w & SAME_PATH_BITS;
         const zero = pfn === ZERO_PFN;
         const hi = cpu & CPU_WRITE ? hiRW : hiRO;
-        const start = ws.start;
-        let v2 = vpn + 1;
-        for (; v2 < end; v2++) {
-          const j2 = 2 * (v2 - base);
+        // offsets in the PTE table (o) and in the output (o + delta), as int32
+        const delta = (base - ws.start) | 0;
+        const oEnd = (end - base) | 0;
+        let o = ((vpn - base) | 0) + 1;
+        for (; o < oEnd; o++) {
+          const j2 = 2 * o;
           const pfn2 = t[j2 + 1];
           if ((t[j2] & SAME_PATH_BITS) !== same || (pfn2 === ZERO_PFN) !== zero) break;
-          const k = 2 * (v2 - start);
+          const k = 2 * (o + delta);
           w32[k] = pfn2;
           w32[k + 1] = hi;
         }
-        run.end = v2 - start;
-        vpn = v2 - 1;
+        run.end = o + delta;
+        vpn = base + o - 1;
       }
     } else {
       fastCode = -1;

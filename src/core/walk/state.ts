@@ -87,8 +87,12 @@ export class WalkState {
     this.traceCap = traceCap;
   }
 
+  /**
+   * Index of vpn in the walk's arrays, as an int32: page numbers lie beyond 2^31 (0x7f0000000000 >> 12), so V8
+   * holds them as doubles, and an index computed from them would stay a double and slow every typed-array access.
+   */
   idx(vpn: number): number {
-    return vpn - this.start;
+    return (vpn - this.start) | 0;
   }
 
   /** hmm_pte_need_fault(): what the request of page idx needs given the CPU flags. */
