@@ -173,18 +173,20 @@ export async function walkWorkloads(ctx: BenchContext, only?: (id: string) => bo
     try {
       const s = parseOrThrow(ctx.parse.api, b.text, b.file);
       const f = c.floor(b);
-      const t = timeWalk(ctx.run.api, s, f.sample, { minRuns: ctx.quick ? 2 : 9, maxRuns: ctx.quick ? 2 : 21, budgetMs: 8000 });
+      const t = timeWalk(ctx.run.api, s, f.sample, { minRuns: ctx.quick ? 2 : 9, maxRuns: ctx.quick ? 2 : 41, budgetMs: 8000 });
       const bad = checkWalk(t.result, b.pages) ?? c.verify?.(t.result.walks[0], b);
       const ratio = t.ratio;
       const spread = t.pairs.map((p) => p.walk / p.floor);
       const w = t.result.walks[0];
+      const extra = c.extra?.(ctx, b) ?? {};
+      const ideal = typeof extra.idealJsLoopRatioToFill === 'number' ? `; a bare JS loop storing the same words as 32-bit halves: ${extra.idealJsLoopRatioToFill.toFixed(2)}× fill (tight loops)` : '';
       rows.push({
         id: c.id, workload: c.workload, size: `${fmtInt(b.pages)} pages`, measured: fmtMs(t.walkMs), value: t.walkMs, unit: 'ms',
         floor: `${f.name} ${fmtMs(t.floorMs)}`, floorValue: t.floorMs, ratio, target: c.target,
         status: bad ? 'missed' : c.limit === undefined ? 'info' : ratio <= c.limit ? 'met' : 'missed',
         reason: (bad ? `wrong result: ${bad}` : c.limit !== undefined && ratio > c.limit ? `${ratio.toFixed(2)}× > ${c.limit}×` : `setup ${fmtMs(t.setupMs)}`)
-          + `; run ratios ${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}×`,
-        details: { ...c.extra?.(ctx, b), setupMs: t.setupMs, runs: t.runs, pairs: t.pairs, populated: b.populated, stateRuns: b.runs, traceEvents: w?.trace.length, attempts: w?.attempts },
+          + `; run ratios ${Math.min(...spread).toFixed(2)}–${Math.max(...spread).toFixed(2)}×${ideal}`,
+        details: { ...extra, setupMs: t.setupMs, runs: t.runs, pairs: t.pairs, populated: b.populated, stateRuns: b.runs, traceEvents: w?.trace.length, attempts: w?.attempts },
       });
     } catch (e) {
       rows.push(missed(c.id, c.workload, c.target, `threw: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, `${fmtInt(b.pages)} pages`));
