@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
-import { closeAll, repoRoot, withWorkbench, type Workbench } from './workbench';
+import { closeAll, repoRoot, waitText, withWorkbench, type Workbench } from './workbench';
 
 after(closeAll);
 const fixtures = join(repoRoot, 'test/e2e/fixtures/inspector-vscode');
@@ -54,18 +54,6 @@ async function waitForInspector(wb: Workbench, title: RegExp): Promise<FrameLoca
   await f.locator('body[data-ready="true"]').waitFor({ timeout: 90_000 });
   await waitText(f.locator('#inspector-title'), title);
   return f;
-}
-
-/** Polls a locator's text until it matches (the webview runs in another process; no fixed sleeps). */
-async function waitText(loc: Locator, re: RegExp, timeout = 30_000): Promise<string> {
-  const end = Date.now() + timeout;
-  let last = '';
-  for (;;) {
-    last = (await loc.first().textContent({ timeout: Math.max(1, end - Date.now()) }).catch(() => null)) ?? '';
-    if (re.test(last)) return last;
-    if (Date.now() >= end) throw new Error(`text ${JSON.stringify(last)} never matched ${re}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Polls until `f()` returns `want`. */

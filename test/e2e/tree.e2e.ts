@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { closeAll, repoRoot, withWorkbench } from './workbench';
+import { closeAll, repoRoot, waitText, withWorkbench } from './workbench';
 
 after(closeAll);
 const fixtures = join(repoRoot, 'test/e2e/fixtures/extension');
@@ -22,6 +22,15 @@ test('the HMM tree expands scenario → walk → result → pfn run', () => with
   await item(/^pages 2–3/).waitFor({ timeout: 15_000 });
   await item(/^pages 2–3/).click();
   await item(/^#3 0x7f0000003000/).waitFor({ timeout: 15_000 });
+  // clicking a tree entry reveals it in the inspector, even when the click opened the inspector (its webview still
+  // loading): the run's first page, page 2, is selected once the walk is drawn
+  const inspector = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+  await inspector.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
+  const selected = inspector.locator('.vgrid[aria-label="pfn array"] .vgrid-row.selected:not([hidden]) .vgrid-cell:first-child');
+  await waitText(selected, /^2$/);
+  // then a page of the run, with the inspector open
+  await item(/^#3 0x7f0000003000/).click();
+  await waitText(selected, /^3$/);
   await page.keyboard.press('Escape');
   await wb.screenshot('tree-pfn-run');
   const rows = await page.locator('.pane-body .monaco-list-row').allInnerTexts();

@@ -268,3 +268,15 @@ export async function closeAll(): Promise<void> {
   serverRef = undefined;
   if (!process.env.HMM_LENS_KEEP_TEMP) for (const d of tempFolders.splice(0)) rmSync(d, { recursive: true, force: true });
 }
+
+/** Polls a locator's text until it matches (the webview runs in another process; no fixed sleeps). */
+export async function waitText(loc: Locator, re: RegExp, timeout = 30_000): Promise<string> {
+  const end = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = (await loc.first().textContent({ timeout: Math.max(1, end - Date.now()) }).catch(() => null)) ?? '';
+    if (re.test(last)) return last;
+    if (Date.now() >= end) throw new Error(`text ${JSON.stringify(last)} never matched ${re}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -40,6 +40,8 @@ export class InspectorPanel {
   private session = 0;
   private ready = false;
   private sending?: Promise<void>;
+  /** a reveal asked for before the payload could be sent (the webview was still loading): sent after the payload */
+  private pendingReveal?: { walkIndex: number; pageIndex: number };
   private disposed = false;
   /** messages accepted / rejected from the webview (the integration test reads these) */
   accepted = 0;
@@ -152,6 +154,9 @@ export class InspectorPanel {
         if (this.disposed || session !== this.session) return;
         await this.post(m);
       }
+      const r = this.pendingReveal;
+      this.pendingReveal = undefined;
+      if (r && !this.disposed && session === this.session) await this.panel.webview.postMessage({ type: 'reveal', ...r });
     }).catch((e: unknown) => this.events.log(`inspector: sending data failed: ${String(e)}`));
   }
 
@@ -162,8 +167,12 @@ export class InspectorPanel {
 
   reveal(walkIndex: number, pageIndex: number): void {
     this.panel.reveal(undefined, true);
-    void (this.sending ?? Promise.resolve()).then(() =>
-      this.panel.webview.postMessage({ type: 'reveal', walkIndex, pageIndex }));
+    // a new panel sends its payload only once the webview says it is ready: until then, keep the reveal for after it
+    if (!this.ready || !this.sending) {
+      this.pendingReveal = { walkIndex, pageIndex };
+      return;
+    }
+    void this.sending.then(() => this.panel.webview.postMessage({ type: 'reveal', walkIndex, pageIndex }));
   }
 
   dispose(): void {
