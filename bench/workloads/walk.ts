@@ -31,53 +31,55 @@ const MAX_PAGES = 1 << 26;
  * the walk's time is the stretch between the callback after the step before it and the callback after the walk
  * itself (the driver loop, checkExpect and building the WalkResult); setup is everything before.
  *
- * The floor is sampled in the same runs, right next to the walk, so that both meet the same machine: the same
- * address space alive around them (the setup's page tables), the same state of the memory allocator, the same
- * load. Its output is kept alive until the run ends, as the walk's is. A fresh multi-megabyte array costs about
- * ten times more when its pages are first touched (fresh from the kernel) than when recycled memory is zeroed, and
- * which of the two a given allocation gets depends on what was freed before it; a floor timed in a tight loop of
- * its own gets recycled memory, while the walk after a setup usually does not. Pairing removes that difference.
- * The floor runs before the walk on even runs and after it on odd ones, so neither side always goes first.
- * The ratio is the median of the per-run ratios (a run's walk and floor met the same conditions).
+ * The floor is sampled in runs of its own that repeat the walk's run up to the walk: the same setup steps on a
+ * fresh process, then, where the walk would start, the floor's work (its output kept alive, as the walk's is).
+ * Walk runs and floor runs alternate, so each meets the same machine as its neighbour: the same address space
+ * alive around it, the same garbage left by the run before, the same load. This matters: a fresh multi-megabyte
+ * array costs several times more when its pages come fresh from the kernel than when the allocator hands back
+ * recycled memory, and which of the two an allocation gets depends on what happened before it — a floor timed in a
+ * tight loop of its own always gets recycled memory, and a floor sampled inside the walk's run takes the recycled
+ * chunk the walk would have had. Pair i is walk run i and the floor run next to it (after it on even pairs, before
+ * it on odd ones); the ratio is the median of the per-pair ratios.
  */
 export function timeWalk(run: RunApi, s: Scenario, floorSample: () => unknown,
   opts: { minRuns: number; maxRuns: number; budgetMs: number }): WalkTiming {
   const k = s.steps.findIndex((st) => st.op === 'walk');
   if (k < 0) throw new Error('scenario has no walk');
-  const once = (floorFirst: boolean) => {
+  const setupOnly: Scenario = { ...s, steps: s.steps.slice(0, k) };
+  const walkOnce = () => {
     const stamps: number[] = [];
-    let floor = 0;
+    const t0 = performance.now();
+    const result = run.runScenario(s, { maxPages: MAX_PAGES, onProgress: (done) => { stamps[done] = performance.now(); } });
+    const before = k === 0 ? t0 : stamps[k];
+    const after = stamps[k + 1];
+    if (before === undefined || after === undefined) throw new Error('runScenario did not call onProgress around the walk');
+    return { walk: after - before, setup: before - t0, result };
+  };
+  const floorOnce = (): number => {
+    let floor = Number.NaN;
     let kept: unknown;
-    const sampleFloor = () => {
+    const sample = () => {
       const f0 = performance.now();
       kept = floorSample();
       floor = performance.now() - f0;
     };
-    const t0 = performance.now();
-    const result = run.runScenario(s, {
-      maxPages: MAX_PAGES,
-      onProgress: (done) => {
-        if (done === k + 1) { stamps[done] = performance.now(); if (!floorFirst) sampleFloor(); return; }
-        if (done === k && floorFirst) sampleFloor();
-        stamps[done] = performance.now();
-      },
-    });
-    if (k === 0 && floorFirst) throw new Error('the walk is the first step: no place for the floor before it');
-    const before = k === 0 ? t0 : stamps[k];
-    const after = stamps[k + 1];
-    if (before === undefined || after === undefined) throw new Error('runScenario did not call onProgress around the walk');
+    if (k === 0) sample();
+    else run.runScenario(setupOnly, { maxPages: MAX_PAGES, onProgress: (done) => { if (done === k) sample(); } });
+    if (Number.isNaN(floor)) throw new Error('runScenario did not call onProgress after the setup');
     sink(kept);
-    return { walk: after - before, floor, setup: before - t0, result };
+    return floor;
   };
-  let last = once(true); // warmup
-  last = once(false);
+  let last = walkOnce(); // warmup
+  floorOnce();
   const pairs: { walk: number; floor: number; floorFirst: boolean }[] = [];
   const setups: number[] = [];
   const began = performance.now();
   while (pairs.length < opts.maxRuns && (pairs.length < opts.minRuns || performance.now() - began < opts.budgetMs)) {
-    const floorFirst = pairs.length % 2 === 0;
-    last = once(floorFirst);
-    pairs.push({ walk: last.walk, floor: last.floor, floorFirst });
+    const floorFirst = pairs.length % 2 === 1;
+    const floorBefore = floorFirst ? floorOnce() : 0;
+    last = walkOnce();
+    const floor = floorFirst ? floorBefore : floorOnce();
+    pairs.push({ walk: last.walk, floor, floorFirst });
     setups.push(last.setup);
   }
   return { walkMs: median(pairs.map((p) => p.walk)), floorMs: median(pairs.map((p) => p.floor)),
