@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { makeContext } from './lib/context';
-import { table, type Row } from './lib/report';
+import { markdownTable, table, type Row } from './lib/report';
 import { bundleWorkloads, ROOT } from './workloads/bundle';
 import { decodeWorkloads } from './workloads/decode';
 import { logWorkloads } from './workloads/log';
@@ -77,8 +77,10 @@ async function main(): Promise<number> {
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const doc = { date: new Date().toISOString(), machine: m, quick, filters, seconds: totalS, floors: ctx.floors, rows };
-  writeFileSync(join(dir, quick ? 'quick.json' : 'latest.json'),
-    JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v), 2) + '\n');
+  // a full run is the latest; a filtered or quick run does not overwrite it
+  const name = quick ? 'quick' : filters.length ? 'filtered' : 'latest';
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(doc, (_k, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : v), 2) + '\n');
+  writeFileSync(join(dir, `${name}.md`), `Measured ${doc.date.slice(0, 10)}: ${m.nproc} cores (${m.cpu}), Node ${m.node}.\n\n${markdownTable(rows)}\n`);
   return missedRows.length ? 1 : 0;
 }
 

@@ -42,3 +42,12 @@ export function table(rows: readonly Row[]): string {
   const line = (c: string[]) => '| ' + c.map((x, i) => (i === 6 ? x : x.padEnd(width[i]))).join(' | ') + ' |';
   return [line(head), '|' + width.map((w, i) => '-'.repeat(i === 6 ? 8 : w + 2)).join('|') + '|', ...cells.map(line)].join('\n');
 }
+
+/** The README's table (workload, measured, floor, ratio, target, status with its reason), as Markdown. */
+export function markdownTable(rows: readonly Row[]): string {
+  const esc = (t: string) => t.replace(/\|/g, '\\|');
+  const status = (r: Row) => (r.status === 'missed' ? '**missed**' : r.status) + (r.reason ? ` (${r.reason})` : '');
+  return ['| workload | measured | floor (same run) | ratio | target | status |', '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${[r.workload, r.measured, r.floor ?? '-', r.ratio !== undefined ? fmtRatio(r.ratio) : '-', r.target, status(r)]
+      .map(esc).join(' | ')} |`)].join('\n');
+}
