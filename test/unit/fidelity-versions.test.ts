@@ -435,3 +435,13 @@ test('hmm_vma_handle_pmd: a walk that starts inside a THP gets pmd_pfn + the off
 `);
   assert.deepEqual([...mid.pfns], [...full.pfns.slice(37, 40)]);
 });
+
+test('hmm_range_fault ≤v5.7 returns (last - start) pages; hmm_vma_handle_pmd sets last = end after its stores, so a `during` step due right after the last THP page does not shorten the count', () => {
+  for (const kernel of ['v5.6', 'v5.7']) {
+    const [w] = run(kernel, '  - mmap: { name: buf, pages: 1024, prot: rw }\n  - madvise: { at: buf, pages: 1024, advice: hugepage }\n'
+      + '  - write: { at: buf, pages: 1024 }\n  - mmap: { name: other, pages: 1, prot: rw }\n'
+      + '  - walk: { at: buf, pages: 1024, mode: snapshot, during: [{ after_pages: 1024, step: { read: { at: other } } }] }\n', 'legacy: test_hmm\n');
+    assert.equal(w.ret, 1024, `${kernel}: every page counted`);
+    assert.ok(w.trace.some((e) => e.kind === 'during'), `${kernel}: the during step ran`);
+  }
+});

@@ -4,7 +4,8 @@
  *    tables and pfn allocation order as handle_mm_fault() called on each page;
  *  - a walk with an all-zero input (`inputZero`: no copy, no sticky-bit reads, uniform request, run-at-a-time PTE
  *    stores) gives the same words, return, trace and address space as the general per-page path (sticky stores,
- *    per-page need-fault through a non-zero pfn_flags_mask that selects only an in/out bit).
+ *    per-page need-fault through a non-zero pfn_flags_mask that selects only an in/out bit);
+ *  - huge PMD runs stored in one loop (hugePmdRun) give the per-PMD words and trace.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +19,8 @@ import { doMmap } from '../../src/core/mm/mmap';
 import { Process } from '../../src/core/mm/process';
 import { doSet } from '../../src/core/mm/set';
 import { driverWalk } from '../../src/core/walk/driver-loop';
+import { parseScenario } from '../../src/core/scenario/parse';
+import { runScenario } from '../../src/core/scenario/run';
 
 const ANON = { shared: false, file: false, pfnmap: false, io: false, mixedmap: false, populate: false };
 const PMD = 512;
@@ -137,3 +140,39 @@ for (const kernel of ['v5.6', 'v5.8', 'v6.16', 'v6.19']) {
     });
   }
 }
+
+test('huge PMD runs stored in one loop (hugePmdRun) = the per-PMD path: words, trace and last, across VMAs and a PUD boundary', () => {
+  // 1 GiB + 8 MiB from a PUD-aligned start: THP rw, huge zero PMDs, a read-only VMA in the middle, THPs across the
+  // PUD boundary (a second PMD table), then the same walks with a `during` step due only after the last page, which
+  // keeps the walk on its per-PMD path (hugePmdRun never runs while a `during` step is pending)
+  const pages = 262144 + 2048;
+  for (const kernel of ['v6.16', 'v5.10', 'v5.7']) {
+    for (const [at, n] of [[0, pages], [100, pages - 300], [512 * 7 + 5, 512 * 40]] as const) {
+      const text = (during: boolean) => `hmm: 1\nkernel: ${kernel}\n${kernel === 'v5.7' ? 'legacy: test_hmm\n' : ''}steps:\n`
+        + `  - mmap: { name: buf, pages: ${pages}, prot: rw, flags: [private, anonymous] }\n`
+        + '  - mmap: { name: other, pages: 4, prot: rw, flags: [private, anonymous] }\n'
+        + `  - madvise: { at: buf, pages: ${pages}, advice: hugepage }\n`
+        + '  - write: { at: buf, pages: 131072 }\n'
+        + '  - read: { at: buf+131072, pages: 1024 }\n'
+        + `  - write: { at: buf+132096, pages: ${pages - 132096} }\n`
+        + '  - mprotect: { at: buf+4096, pages: 2048, prot: r }\n'
+        + `  - walk: { name: w, at: buf+${at}, pages: ${n}, mode: snapshot${during ? `, during: [{ after_pages: ${n}, step: { read: { at: other, pages: 1 } } }]` : ''} }\n`;
+      const run = (during: boolean) => {
+        const parsed = parseScenario(text(during), 'thp-runs.hmm.yaml');
+        assert.ok(parsed.scenario, JSON.stringify(parsed.diagnostics));
+        const r = runScenario(parsed.scenario);
+        assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+        return r.walks[0];
+      };
+      const fast = run(false);
+      const slow = run(true);
+      const label = `${kernel} [${at}, +${n})`;
+      assert.equal(fast.ret, slow.ret, label);
+      assert.ok(fast.pfns.every((x, i) => x === slow.pfns[i]), `${label}: the same words`);
+      const events = (w: typeof fast) => w.trace.filter((e) => e.kind !== 'during').map((e) => JSON.stringify(e));
+      assert.deepEqual(events(fast), events(slow), `${label}: the same trace`);
+      assert.ok(fast.trace.some((e) => e.state === 'pmd:thp-rw') && fast.trace.some((e) => e.state === 'pmd:thp-ro'), `${label}: writable and read-only THP PMDs walked`);
+      if (at + n > 132096) assert.ok(fast.trace.some((e) => e.state === 'pmd:huge-zero'), `${label}: huge zero PMDs walked`);
+    }
+  }
+});

@@ -11,7 +11,7 @@ import { isLeaf } from '../mm/pagetable';
 import type { Vma } from '../mm/vma';
 import { hmmVmaWalkHole } from './hole';
 import { hmmVmaWalkHugetlbEntry } from './hugetlb';
-import { hmmVmaWalkPmd } from './pmd';
+import { hugePmdRun, hmmVmaWalkPmd } from './pmd';
 import { hmmVmaWalkPud } from './pud';
 import { EINVAL, RESYNC, type WalkState } from './state';
 import { hmmVmaWalkTest } from './test-walk';
@@ -65,6 +65,9 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
       } else {
         r = hmmVmaWalkHole(ws, a, next, vma, atPud ? 'no PUD table' : 'no PMD table');
       }
+      // ≤5.7 (hmm_vma_walk_hugetlb_entry sets last = end after its stores): a `during` step due right after the
+      // entry's last page interrupts the walk at `next`, after those stores
+      if (r === RESYNC && ws.b.lastMovedByStores && slotExists && ws.resumeAt >= next) ws.last = next;
       if (r) return r;
       if (ws.b.lastMovedByStores) ws.last = slotExists ? next : a;
       a = next;
@@ -97,8 +100,13 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
         next = Math.min(end, Math.floor(a / g.pmdPages) * g.pmdPages + g.pmdPages);
         const slot = hit.level === 'pmd-leaf' ? hit.leaf : hit.table;
         r = hmmVmaWalkPmd(ws, a, next, vma, isLeaf(slot) ? slot : slot);
+        // a stored THP: the same kind of huge PMDs after it go in one loop (./pmd.ts hugePmdRun)
+        if (r === 0 && hit.level === 'pmd-leaf' && next < end) next = hugePmdRun(ws, next, end, hit.leaf);
       }
     }
+    // ≤5.7 (hmm_vma_handle_pmd / the PTE loop / hmm_vma_walk_pud set last = end after their stores): a `during` step
+    // due right after the callback's last page interrupts the walk at `next`, after those stores
+    if (r === RESYNC && ws.b.lastMovedByStores && !isHole && ws.resumeAt >= next) ws.last = next;
     if (r) return r;
     if (ws.b.lastMovedByStores) ws.last = isHole ? a : next;
     a = next;

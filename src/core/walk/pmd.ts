@@ -100,21 +100,65 @@ export function hmmVmaWalkPmd(ws: WalkState, addr: number, end: number, vma: Vma
       if (req) {
         return hmmVmaFault(ws, addr, end, req, vma, `${leaf.kind === 'huge_zero' ? 'the huge zero page' : 'a THP'} does not give what the request asks`);
       }
-      // the trace texts depend only on these, and a THP walk meets the same few on every PMD: build them once
-      const key = (leaf.kind === 'huge_zero' ? 1 : 0) | (leaf.protnone ? 2 : 0) | (leaf.write ? 4 : 0) | (ord << 3);
-      let tx = ws.pmdTexts.get(key);
-      if (!tx) {
-        tx = {
-          state: leaf.kind === 'huge_zero' ? 'pmd:huge-zero' : leaf.protnone ? 'pmd:thp-protnone' : `pmd:thp-${leaf.write ? 'rw' : 'ro'}`,
-          rule: `fill pfn|${ws.flagsText(cpu, ord)}`,
-          why: leaf.kind === 'huge_zero'
-            ? `the huge zero page mapped by a PMD: VALID, read-only, order ${ord} (its pfn is not the 4 KiB zero page)`
-            : `a THP mapped by a PMD: ${cpu & CPU_WRITE ? 'writable' : 'read-only'}${ord && ws.enc.orderHiShift >= 0 ? `, order ${ord}` : ''}`,
-        };
-        ws.pmdTexts.set(key, tx);
-      }
-      return storeRun(ws, addr, end, leaf.pfn + (addr - pmdStart), cpu, ord, 'hmm_vma_handle_pmd', tx.state, tx.rule, tx.why);
+      const tx = hugePmdTexts(ws, leaf, cpu, ord);
+      return storeRun(ws, addr, end, leaf.pfn + (addr - pmdStart), cpu, ord, HANDLE_PMD, tx.state, tx.rule, tx.why);
     }
   }
+}
+
+const HANDLE_PMD = 'hmm_vma_handle_pmd';
+
+/** hmm_vma_handle_pmd's trace texts for a THP / huge zero PMD: they depend only on these, so they are built once. */
+function hugePmdTexts(ws: WalkState, leaf: Leaf, cpu: number, ord: number): { readonly state: string; readonly rule: string; readonly why: string } {
+  const key = (leaf.kind === 'huge_zero' ? 1 : 0) | (leaf.protnone ? 2 : 0) | (leaf.write ? 4 : 0) | (ord << 3);
+  let tx = ws.pmdTexts.get(key);
+  if (!tx) {
+    tx = {
+      state: leaf.kind === 'huge_zero' ? 'pmd:huge-zero' : leaf.protnone ? 'pmd:thp-protnone' : `pmd:thp-${leaf.write ? 'rw' : 'ro'}`,
+      rule: `fill pfn|${ws.flagsText(cpu, ord)}`,
+      why: leaf.kind === 'huge_zero'
+        ? `the huge zero page mapped by a PMD: VALID, read-only, order ${ord} (its pfn is not the 4 KiB zero page)`
+        : `a THP mapped by a PMD: ${cpu & CPU_WRITE ? 'writable' : 'read-only'}${ord && ws.enc.orderHiShift >= 0 ? `, order ${ord}` : ''}`,
+    };
+    ws.pmdTexts.set(key, tx);
+  }
+  return tx;
+}
+
+/**
+ * The huge PMDs that follow `first` (a THP or huge zero PMD just stored by hmmVmaWalkPmd) in the same PMD table,
+ * from the PMD boundary `from` up to `end`: while each is a leaf of the same kind and write bit, hmmVmaWalkPmd
+ * would store it the same way (a snapshot asks no fault; no `during` step is due), so store them in one loop and
+ * extend the trace event the first one made (the per-PMD events would merge into it anyway). Returns where it
+ * stopped (`from` when it did nothing); the caller walks on from there. test/unit/walk-batched.test.ts compares
+ * it with the per-PMD path.
+ */
+export function hugePmdRun(ws: WalkState, from: number, end: number, first: Leaf): number {
+  if (!ws.snapshot || ws.duringPending || first.protnone || (first.kind !== 'thp' && first.kind !== 'huge_zero')) return from;
+  const g = ws.p.g;
+  const table = ws.p.pt.pmdTable(from, false);
+  if (!table) return from;
+  const stop = Math.min(end, Math.floor(from / g.pudPages) * g.pudPages + g.pudPages);
+  const cpu = CPU_VALID | (first.write ? CPU_WRITE : 0);
+  const ord = g.pmdOrder;
+  const enc = ws.enc;
+  const w32 = ws.w32;
+  let c = Math.floor(from / g.pmdPages) % g.entries;
+  let a = from;
+  while (a < stop) {
+    const s = table.slots[c];
+    if (!isLeaf(s) || s.kind !== first.kind || s.write !== first.write || s.protnone) break;
+    const n = Math.min(g.pmdPages, stop - a);
+    const i0 = ws.idx(a);
+    enc.storeRun(w32, i0, i0 + n, s.pfn, cpu, ord);
+    a += n;
+    c++;
+  }
+  if (a > from) {
+    const tx = hugePmdTexts(ws, first, cpu, ord);
+    ws.event(HANDLE_PMD, ws.idx(from), ws.idx(a), tx.state, tx.rule, tx.why, 'output');
+    ws.advance(a - from, a);
+  }
+  return a;
 }
 
