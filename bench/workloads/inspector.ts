@@ -114,18 +114,28 @@ export async function inspectorWorkloads(ctx: BenchContext): Promise<Row[]> {
       reason: (bad ? `wrong result: ${bad}` : fp < 300 ? `loads ${big.map((x) => x.toFixed(0)).join('/')} ms, ${domRows} DOM rows` : `${fmtMs(fp)} ≥ 300 ms`) + stale,
       details: { loads: big, floorLoads: small, domRows },
     });
-    const sBig = await scrollFrames(chromium.browser, harness.url, N);
-    const sSmall = await scrollFrames(chromium.browser, harness.url, SMALL);
-    const max = Math.max(...sBig.work);
-    const sorted = [...sBig.work].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)];
-    const floorMax = Math.max(...sSmall.work);
+    // three loads each (a fresh page every time, as first paint): a load's figure is its slowest frame, the row's is
+    // the median of the three (one frame of one load hit by the machine's own hiccups — the 1,024-entry floor shows
+    // them too — does not decide the row); every load's maximum is in the status column and the JSON
+    const scrollLoads = ctx.quick ? 1 : 3;
+    const sBig: { work: number[]; intervals: number[]; renders: number[] }[] = [];
+    const sSmall: { work: number[] }[] = [];
+    for (let i = 0; i < scrollLoads; i++) {
+      sBig.push(await scrollFrames(chromium.browser, harness.url, N));
+      sSmall.push(await scrollFrames(chromium.browser, harness.url, SMALL));
+    }
+    const maxima = sBig.map((s) => Math.max(...s.work));
+    const max = median(maxima);
+    const all = sBig.flatMap((s) => s.work).sort((a, b) => a - b);
+    const p95 = all[Math.floor(all.length * 0.95)];
+    const floorMax = median(sSmall.map((s) => Math.max(...s.work)));
     rows.push({
-      id: 'inspector.scroll', workload: 'inspector scripted scroll, 1M entries: max frame work', size: '120 jumps',
+      id: 'inspector.scroll', workload: 'inspector scripted scroll, 1M entries: max frame work (median of 3 loads)', size: `120 jumps × ${scrollLoads}`,
       measured: fmtMs(max), value: max, unit: 'ms', floor: `1,024 entries max ${fmtMs(floorMax)}`, floorValue: floorMax, ratio: max / floorMax,
       target: scTarget, status: max <= 16 ? 'met' : 'missed',
-      reason: `median ${fmtMs(median(sBig.work))}, p95 ${fmtMs(p95)}; rAF interval median ${fmtMs(median(sBig.intervals))}` + (max <= 16 ? '' : `; max ${fmtMs(max)} > 16 ms`),
-      details: { work: sBig.work, intervals: sBig.intervals, renders: sBig.renders, floorWork: sSmall.work },
+      reason: `load maxima ${maxima.map((x) => x.toFixed(1)).join('/')} ms; median ${fmtMs(median(all))}, p95 ${fmtMs(p95)}; rAF interval median ${fmtMs(median(sBig.flatMap((s) => s.intervals)))}`
+        + (max <= 16 ? '' : `; ${fmtMs(max)} > 16 ms`),
+      details: { loads: sBig.map((s) => ({ work: s.work, intervals: s.intervals, renders: s.renders })), floorLoads: sSmall.map((s) => s.work) },
     });
   } catch (e) {
     rows.push(missed('inspector.firstPaint', 'inspector first paint, 1M entries', fpTarget, `threw: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`));
