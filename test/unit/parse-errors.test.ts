@@ -263,3 +263,11 @@ test('limits: expected entries per file bound the memory of *N expansion', () =>
   assert.deepEqual(r.diagnostics.map(formatDiagnostic),
     ['s.hmm.yaml:8:48: error: 24 expected pfn entries in this file exceeds the limit of 16 entries per file; split the walks into several files']);
 });
+
+test('a problem inside an anchored node reused through an alias: reported once, naming where the alias uses it', () => {
+  const text = HEAD + '  - walk: &w { name: a, at: buf, pages: 0, mode: snapshot }\n  - read: { at: buf }\n  - walk: *w\n';
+  assert.deepEqual(errors(text), ['s.hmm.yaml:6:41: error: walk pages must be at least 1, got 0 (inside &w, reused through *w at 8:11)']);
+  // a problem outside any reused anchor keeps its plain message
+  assert.deepEqual(errors(HEAD + '  - walk: &w { name: a, at: buf, pages: 1, mode: snapshot }\n  - walk: { at: buf, pages: 0, mode: snapshot }\n  - walk: *w\n'),
+    ['s.hmm.yaml:7:29: error: walk pages must be at least 1, got 0']);
+});

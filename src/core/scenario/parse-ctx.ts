@@ -46,7 +46,13 @@ export class ParseCtx {
     return fallback ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
   }
 
+  private readonly seen = new Set<string>();
+
   private push(d: ScenarioDiagnostic): void {
+    // a node read twice (its anchor, then an alias to it) reports the same problem twice: keep one
+    const key = `${d.pos.line}:${d.pos.col}:${d.pos.endLine}:${d.pos.endCol}:${d.severity}:${d.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     if (this.diagnostics.length < this.limits.maxDiagnostics) this.diagnostics.push(d);
     else this.dropped++;
   }
@@ -59,8 +65,12 @@ export class ParseCtx {
     this.push({ file: this.file, pos: at, severity: 'warning', message });
   }
 
-  /** Adds the "N more problems" note when the diagnostic limit was hit. */
+  /**
+   * Adds the "N more problems" note when the diagnostic limit was hit, and names the alias uses of an anchored node
+   * in the problems found inside it (the problem is where the text is, but it may only matter where `*name` reuses it).
+   */
   finish(): ScenarioDiagnostic[] {
+    this.noteAliasUses();
     if (this.dropped > 0) {
       const last = this.diagnostics[this.diagnostics.length - 1];
       this.diagnostics.push({ file: this.file, pos: last.pos, severity: 'error',
@@ -68,6 +78,27 @@ export class ParseCtx {
       this.dropped = 0;
     }
     return this.diagnostics;
+  }
+
+  private noteAliasUses(): void {
+    if (!this.aliasTargets || this.diagnostics.length === 0) return;
+    const uses = new Map<Node, Alias[]>();
+    for (const [alias, target] of this.aliasTargets) {
+      if (!target?.range || !alias.range) continue;
+      const list = uses.get(target);
+      if (list) list.push(alias); else uses.set(target, [alias]);
+    }
+    const targets = [...uses].map(([target, aliases]) => {
+      const at = aliases.slice(0, 3).map((a) => { const p = this.pos(a); return `${p.line}:${p.col}`; });
+      const more = aliases.length > 3 ? ` and ${aliases.length - 3} more` : '';
+      return { pos: this.pos(target), note: ` (inside &${target.anchor ?? ''}, reused through *${target.anchor ?? ''} at ${at.join(', ')}${more})` };
+    });
+    const before = (a: SourcePos, line: number, col: number) => a.line < line || (a.line === line && a.col <= col);
+    for (let k = 0; k < this.diagnostics.length; k++) {
+      const d = this.diagnostics[k];
+      const t = targets.find(({ pos }) => before(pos, d.pos.line, d.pos.col) && before(d.pos, pos.endLine, pos.endCol));
+      if (t) this.diagnostics[k] = { ...d, message: d.message + t.note };
+    }
   }
 
   get errorCount(): number {
