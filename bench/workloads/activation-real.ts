@@ -1,7 +1,7 @@
 /**
  * Extension activation in the real extension host: the VS Code 1.100 server of scripts/vscode-server.mjs, the web
  * workbench in Chromium, and two development extensions in the same (Node) extension host: HMM Lens from a temp copy
- * of the package (the files .vscodeignore ships) whose dist/extension.js is the minified bundle of ./bundle.ts (as it
+ * of the package (the files `vsce ls` lists: what the .vsix holds) whose dist/extension.js is the minified bundle of ./bundle.ts (as it
  * ships; the repo's dist/ is a development build when `npm run build` made it), and, as the floor, an empty extension
  * (./activation-ext/empty-extension: activate() does nothing). Both sit in one folder passed as the single
  * extensionDevelopmentPath: the web workbench keeps the `payload` in a Map, so a second extensionDevelopmentPath pair
@@ -22,9 +22,10 @@
  * When the server cannot start here, the row says so and the fake-host row of ./bundle.ts stands.
  * HMM_BENCH_SCREENSHOT=file.png saves the Running Extensions editor of the first window.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from '../lib/context';
 import { fmtMs, missed, type Row } from '../lib/report';
@@ -33,8 +34,12 @@ import { BUNDLE_DIR, ROOT } from './bundle';
 
 const ASSETS = join(ROOT, 'bench', 'workloads', 'activation-ext');
 type Key = 'hmm' | 'empty';
-/** What the .vsix holds (.vscodeignore), besides examples/*.hmm.yaml: contributions must resolve as they do when installed. */
-const SHIPPED = ['package.json', 'dist', 'media', 'schemas', 'syntaxes', 'snippets', 'language-configuration.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
+/** The files the .vsix holds, as `vsce ls` lists them (.vscodeignore): contributions resolve as they do when installed. */
+function shippedFiles(): string[] {
+  const vsce = join(ROOT, 'node_modules', '.bin', 'vsce');
+  return execFileSync(vsce, ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    .split('\n').map((l) => l.trim()).filter(Boolean);
+}
 const IDS: Record<Key, string> = { hmm: 'hmm-lens.hmm-lens', empty: 'hmm-bench.empty-extension' };
 
 /** One line of the suite's jsonl file. */
@@ -102,13 +107,12 @@ export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]>
   // one development path holding both extensions (see the header)
   const devDir = join(work, 'extensions');
   mkdirSync(devDir);
-  // HMM Lens as it ships (the files .vscodeignore lets in), dist/ with the minified extension bundle
+  // HMM Lens as it ships (the files vsce ls lists), dist/ with the minified extension bundle
   const ext = join(devDir, 'hmm-lens');
   mkdirSync(ext);
-  for (const f of SHIPPED) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(ext, f), { recursive: true });
-  if (existsSync(join(ROOT, 'examples'))) {
-    mkdirSync(join(ext, 'examples'));
-    for (const f of readdirSync(join(ROOT, 'examples'))) if (f.endsWith('.hmm.yaml')) cpSync(join(ROOT, 'examples', f), join(ext, 'examples', f));
+  for (const f of shippedFiles()) {
+    mkdirSync(dirname(join(ext, f)), { recursive: true });
+    cpSync(join(ROOT, f), join(ext, f));
   }
   const prod = join(BUNDLE_DIR, 'extension.js');
   const shipped = existsSync(prod);
