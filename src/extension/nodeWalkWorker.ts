@@ -1,6 +1,6 @@
 /** Node host only: run a scenario in dist/walk-worker.js (worker_threads); cancellation terminates the worker. */
 import * as vscode from 'vscode';
-import { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
 import type { WalkWorkerMessage, WalkWorkerRequest } from './walkWorkerProtocol';
 import type { WorkerRun } from './activate';
 
@@ -8,6 +8,9 @@ export function nodeWalkWorker(extensionUri: vscode.Uri): WorkerRun {
   const script = vscode.Uri.joinPath(extensionUri, 'dist', 'walk-worker.js').fsPath;
   return (req: WalkWorkerRequest, onProgress: (done: number, total: number) => void, token?: vscode.CancellationToken) =>
     new Promise((resolve, reject) => {
+      // node:worker_threads is loaded on the first large walk, not with the extension (activation stays light)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Worker } = require('node:worker_threads') as typeof WorkerThreads;
       const worker = new Worker(script, { workerData: req });
       let settled = false;
       const finish = (f: () => void) => {
