@@ -1,5 +1,5 @@
 /** What every workload gets: the loaded core modules and the floors, each measured once per size in this run. */
-import { fillFloor, packedLoopFloor } from './floors';
+import { fillFloor } from './floors';
 import type { Timing } from './timing';
 import { loadJson, loadLayouts, loadParse, loadRun, loadScan, type JsonApi, type LayoutsApi, type Loaded, type ParseApi, type RunApi } from './core';
 
@@ -10,7 +10,6 @@ export interface BenchContext {
   readonly scan: Loaded<Record<string, unknown>>;
   readonly json: Loaded<JsonApi>;
   fill(n: number): Timing;
-  packed(n: number): Timing;
   /** every floor measured, for the JSON document */
   readonly floors: Record<string, Timing>;
   /** quick mode: smaller sizes and fewer runs (`npm run bench -- --quick`), never used for the README table */
@@ -22,6 +21,6 @@ export async function makeContext(quick: boolean): Promise<BenchContext> {
   const memo = (name: string, f: (n: number) => Timing) => (n: number) => (floors[`${name}(${n})`] ??= f(n));
   return {
     parse: await loadParse(), run: await loadRun(), layouts: await loadLayouts(), scan: await loadScan(), json: await loadJson(),
-    fill: memo('fill', fillFloor), packed: memo('packed', packedLoopFloor), floors, quick,
+    fill: memo('fill', fillFloor), floors, quick,
   };
 }

@@ -9,11 +9,7 @@ import { measure, type Timing } from './timing';
  * in every run, as every walk allocates its output (the first touch of fresh memory is part of the cost).
  */
 export function fillFloor(n: number): Timing {
-  let v = 0n;
-  return measure(() => {
-    v ^= 0x8000000000000000n;
-    return new BigUint64Array(n).fill(v);
-  }, { warmup: 10, minRuns: 15, maxRuns: 15, budgetMs: 3000 });
+  return measure(fillSample(n), { warmup: 10, minRuns: 15, maxRuns: 15, budgetMs: 3000 });
 }
 
 /**
@@ -75,16 +71,6 @@ export function packedSample(n: number): () => BigUint64Array {
     packedLoop(ptes, new Uint32Array(out.buffer), n);
     return out;
   };
-}
-
-/** The packed loop over `n` entries, into an output array allocated in every run (as in fillFloor). */
-export function packedLoopFloor(n: number): Timing {
-  const ptes = packedPtes(n);
-  return measure(() => {
-    const out = new BigUint64Array(n);
-    packedLoop(ptes, new Uint32Array(out.buffer), n);
-    return out;
-  }, { warmup: 10, minRuns: 15, maxRuns: 15, budgetMs: 3000 });
 }
 
 /** The bare regex the log floor uses: every 0x-prefixed hex number of 1..16 digits. */

@@ -21,6 +21,7 @@ import { doSet } from '../../src/core/mm/set';
 import { driverWalk } from '../../src/core/walk/driver-loop';
 import { parseScenario } from '../../src/core/scenario/parse';
 import { runScenario } from '../../src/core/scenario/run';
+import { prng } from '../../bench/scenarios';
 
 const ANON = { shared: false, file: false, pfnmap: false, io: false, mixedmap: false, populate: false };
 const PMD = 512;
@@ -31,17 +32,6 @@ function behaviour(kernel: string): Behaviour {
   return b;
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATES: PteStateSpec[] = [
   { state: 'none' }, { state: 'swap' }, { state: 'zero' }, { state: 'present', write: true }, { state: 'present', write: false },
