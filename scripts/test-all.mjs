@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every layer in order — lint, typecheck, build, prepare-vscode, unit, conformance, integration, e2e — going on past
+// `npm test`: every layer in order — lint, typecheck, build, prepare-vscode, unit, conformance, kernel, integration, e2e — going on past
 // failures, then one summary line "N passed, N failed" across all layers (lint/typecheck/build/prepare-vscode count
 // one check each; unit/conformance count node:test tests; integration counts mocha tests; e2e counts node:test tests).
 // Exit code 1 when anything failed. A skipped/todo/cancelled test counts as failed (the team has no skipped tests).
@@ -115,6 +115,8 @@ export const LAYERS = {
   'prepare-vscode': () => checkLayer(process.execPath, [join(root, 'scripts/prepare-vscode.mjs')], 20 * 60_000),
   unit: () => runNodeTests(fileArgs() ?? findFiles('test/unit', '.test.ts'), { timeoutMs: 20 * 60_000 }),
   conformance: () => runNodeTests(fileArgs() ?? findFiles('test/conformance', '.test.ts'), { timeoutMs: 20 * 60_000 }),
+  // the real kernels in QEMU (test/kernel): the first run prepares them (downloads; the devpriv-6.1 build, ~8 min)
+  kernel: () => runNodeTests(fileArgs() ?? findFiles('test/kernel', '.test.ts'), { timeoutMs: 60 * 60_000, concurrency: 1 }),
   integration: () => runnerLayer('run-integration.mjs', 'integration', 15 * 60_000),
   e2e: () => runnerLayer('run-e2e.mjs', 'e2e', 25 * 60_000),
 };

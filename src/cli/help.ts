@@ -11,6 +11,13 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', value: false, help: 'show this help' },
 ];
 
+export const VERIFY_OPTIONS: readonly OptionSpec[] = [
+  { name: 'on', value: true, arg: 'KERNEL', help: 'debian-6.1, debian-6.12, devpriv-6.1 (VMs) or host (this machine\'s probe)' },
+  { name: 'json', value: false, help: 'print one JSON document (verdicts, differing pages, probe checks, timings)' },
+  { name: 'selftest', value: false, help: 'also run the kernel\'s own hmm-tests selftest (devpriv-6.1) and report each test' },
+  { name: 'help', value: false, help: 'show this help' },
+];
+
 export const DECODE_OPTIONS: readonly OptionSpec[] = [
   { name: 'kernel', value: true, arg: 'ID', help: 'decode with the layout of this kernel (default latest)' },
   { name: 'legacy', value: true, arg: 'PROFILE', help: 'driver profile for kernels up to v5.7: amdgpu (default), nouveau, test_hmm' },
@@ -33,11 +40,14 @@ export const MAIN_HELP = `hmm-lens — simulate and decode Linux hmm_range_fault
 
 Usage:
   hmm-lens run FILE|DIR... [options]     run every walk of the scenario files and check every expect
+  hmm-lens verify FILE|DIR... --on K     run the walks on a real kernel and compare with the simulator
   hmm-lens decode VALUE... [options]     decode hmm_pfns words as the editor hover does
   hmm-lens layouts [--json]              list the pfn layouts and which kernels use them
   hmm-lens --help | --version
 
 Exit status of run: 0 all expectations hold, 1 an expectation fails, 2 a file is invalid (or bad usage).
+Exit status of verify: 0 every expressible walk agrees, 1 a walk disagrees, 2 a file is invalid (or bad usage),
+3 the kernel could not be prepared or run.
 Scenario format: docs/scenario-reference.md. "hmm-lens COMMAND --help" shows the options of a command.
 `;
 
@@ -50,6 +60,28 @@ Options:
 ${optionLines(RUN_OPTIONS)}
 
 Exit status: 0 all expectations hold, 1 an expectation fails, 2 a file is invalid.
+`;
+
+export const VERIFY_HELP = `Usage: hmm-lens verify FILE|DIR... --on KERNEL [options]
+
+Runs the scenarios on a real Linux kernel and compares every walk with the simulator, which runs each scenario as
+if its kernel: were that kernel's release (expect blocks are not consulted). KERNEL is one of
+  debian-6.1    Debian's 6.1 kernel in a QEMU VM
+  debian-6.12   Debian's 6.12 kernel in a QEMU VM
+  devpriv-6.1   Debian's linux-source-6.1 built with DEVICE_PRIVATE and TEST_HMM (migrate, exclusive), in a VM
+  host          this machine's kernel, through the probe module loaded here (make -C kernel/probe; insmod)
+The first use prepares the kernel into ~/.cache/hmm-lens (HMM_LENS_CACHE overrides): Debian packages are downloaded
+and extracted, never installed; devpriv-6.1 is built once (about 8 minutes on 2 cores). Progress goes to stderr.
+
+Each walk agrees, disagrees (the first differing pages, both words decoded), or is not expressible on that kernel
+(with the reason: a step no real kernel reproduces on demand, a feature the release lacks). The last line is
+"N walks · A agree · D disagree · S not expressible".
+
+Options:
+${optionLines(VERIFY_OPTIONS)}
+
+Exit status: 0 every expressible walk agrees, 1 a walk disagrees, 2 a file is invalid or bad usage, 3 the kernel
+could not be prepared or run (the message says what is missing, or shows the console of a VM that failed).
 `;
 
 export const DECODE_HELP = `Usage: hmm-lens decode VALUE... [options]

@@ -10,4 +10,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = runCli(process.argv.slice(2), nodeIo, runScenario, version);
+void Promise.resolve(runCli(process.argv.slice(2), nodeIo, runScenario, version)).then((code) => {
+  process.exitCode = code;
+});

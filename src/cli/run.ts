@@ -40,7 +40,7 @@ function readText(io: CliIo, file: string, maxBytes: number): { text?: string; p
 const START = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
 function walkLine(w: WalkResult, step: WalkStep | undefined): string {
-  const facts = `${w.pages === 1 ? '1 page' : `${w.pages} pages`} · ${plural(w.attempts, 'attempt')}`;
+  const facts = `${w.pages === 1 ? '1 page' : `${w.pages} pages`} · ${plural(w.attempts, 'attempt')}${w.stale ? ' · stale (the range was invalidated while the call ran; a driver following hmm.rst would retry)' : ''}`;
   if (!w.expect) return `· ${w.name}: ret ${errnoName(w.ret)} · ${facts} (no expect)`;
   if (w.expect.ok) return `✓ ${w.name}: ret ${errnoName(w.ret)} · ${facts}`;
   const ret = w.expect.retOk ? `ret ${errnoName(w.ret)}`

@@ -31,6 +31,9 @@ import { createTree, registerTreeCommands, type ScenarioTree } from './tree/regi
 import { registerInspectorSync } from './inspectorSync';
 import { scenarioCoreLoaded } from './coreLoader';
 import type { WalkWorkerRequest } from './walkWorkerProtocol';
+import { KernelVerifier } from './verify/kernelVerifier';
+import type { OracleModule } from './verify/types';
+import { registerVerifyCommand } from './verify/verifyCommand';
 
 /** What a worker run gives back; `unavailable` (why) = no worker could be started, the caller runs inline. */
 export interface WorkerRunResult {
@@ -48,6 +51,8 @@ export type WorkerRun = (req: WalkWorkerRequest, onProgress: (done: number, tota
 export interface HostServices {
   readonly kind: 'node' | 'web';
   readonly worker?: (extensionUri: vscode.Uri) => WorkerRun;
+  /** the real-kernel oracle (dist/oracle.js), Node host only: loaded on first use */
+  readonly oracle?: () => OracleModule;
 }
 
 /** The extension's exports (ext.exports), for integration tests and other extensions. */
@@ -62,6 +67,8 @@ export interface HmmApi {
   /** built right after activation (reading it earlier builds it) */
   readonly tree: ScenarioTree;
   readonly inspector?: InspectorApi;
+  /** verifying on real kernels (Node host only) */
+  readonly verifier?: KernelVerifier;
   /** the last lines of the "HMM Lens" output channel */
   readonly outputLines: () => readonly string[];
   /** milliseconds activate() took */
@@ -99,10 +106,11 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
 
   const runs = new RunService(store, host.worker?.(context.extensionUri));
   context.subscriptions.push(runs);
+  const verifier = host.oracle ? new KernelVerifier(context.workspaceState, host.oracle) : undefined;
 
   const keep = <T extends vscode.Disposable>(d: T): T => { context.subscriptions.push(d); return d; };
   const diagnostics = lazy(() => keep(new ScenarioDiagnostics(store, (doc) => quickCheck(store, doc))));
-  const tests = lazy(() => keep(new ScenarioTests(store, runs)));
+  const tests = lazy(() => keep(new ScenarioTests(store, runs, verifier)));
   const tree = lazy(() => createTree(context, store));
 
   registerDecodePfn(context, kernelOf);
@@ -112,6 +120,7 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
   registerOpenExample(context);
   registerRunWalkCommands(context, store, runs);
   registerInspectWalk(context, store, runs);
+  registerVerifyCommand(context, store, verifier);
   registerRunAll(context, runs, () => diagnostics().collection);
   registerTreeCommands(context, store, tree);
   context.subscriptions.push(vscode.commands.registerCommand('hmm.showOutput', () => hmmOutput().show(true)));
@@ -132,7 +141,7 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
       ['diagnostics', () => diagnostics()],
       ['hovers', () => registerPfnHover(context, kernelOf)],
       ['CodeLens', () => {
-        const lenses = keep(new WalkCodeLensProvider(store));
+        const lenses = keep(new WalkCodeLensProvider(store, verifier !== undefined));
         keep(vscode.languages.registerCodeLensProvider([...SCENARIO_SELECTOR, { pattern: '**/*.hmm.json' }], lenses));
       }],
       ['Test Explorer', () => tests()],
@@ -146,7 +155,7 @@ export function activateHmm(context: vscode.ExtensionContext, host: HostServices
 
   const activationMs = performance.now() - t0;
   return {
-    host: host.kind, store, runs, inspector: api, outputLines: recentOutput, activationMs, ready,
+    host: host.kind, store, runs, inspector: api, verifier, outputLines: recentOutput, activationMs, ready,
     coreLoadedDuringActivation: scenarioCoreLoaded(),
     get diagnostics() { return diagnostics(); },
     get tests() { return tests(); },

@@ -5,11 +5,12 @@
  */
 import type * as vscode from 'vscode';
 import type { ScenarioResult, WalkResult } from '../core/scenario/result';
+import type { KernelCompareDto } from '../protocol/messages';
 
 export interface InspectorApi {
   showResult(result: ScenarioResult, walkIndex?: number): void;
   showValues(values: BigUint64Array, layoutId: string, title: string): void;
-  compare(a: WalkResult, b: WalkResult, title: string): void;
+  compare(a: WalkResult, b: WalkResult, title: string, kernelCompare?: KernelCompareDto): void;
   reveal(walkIndex: number, pageIndex: number): void;
   readonly onDidSelect?: vscode.Event<{ walkIndex: number; first: number; end: number }>;
 }

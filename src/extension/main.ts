@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { activateHmm, type HmmApi } from './activate';
 import { setScenarioCoreLoader, type ScenarioCore } from './coreLoader';
 import { nodeWalkWorker } from './nodeWalkWorker';
+import type { OracleModule } from './verify/types';
 
 /** dist/core.js, next to this bundle; the path is computed so that esbuild leaves the require alone. */
 function loadScenarioCore(): ScenarioCore {
@@ -19,9 +20,16 @@ function loadScenarioCore(): ScenarioCore {
   }
 }
 
+/** dist/oracle.js (the real-kernel oracle: processes, QEMU), required on the first verification. */
+function loadOracle(): OracleModule {
+  const file = join(__dirname, 'oracle.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a third bundle loaded on first use
+  return require(file) as OracleModule;
+}
+
 export function activate(context: vscode.ExtensionContext): HmmApi {
   setScenarioCoreLoader(loadScenarioCore);
-  return activateHmm(context, { kind: 'node', worker: nodeWalkWorker });
+  return activateHmm(context, { kind: 'node', worker: nodeWalkWorker, oracle: loadOracle });
 }
 
 export function deactivate(): void {

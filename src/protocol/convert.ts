@@ -5,7 +5,7 @@
 import type { PfnLayout } from '../core/layouts/types';
 import type { ScenarioResult, WalkResult, TraceEvent, VmaInfo } from '../core/scenario/result';
 import {
-  CHUNK_ENTRIES, type ArrayName, type DataMessage, type Hex, type LayoutDto, type VmaDto, type ViewDto, type ViewMessage,
+  CHUNK_ENTRIES, type ArrayName, type DataMessage, type Hex, type KernelCompareDto, type LayoutDto, type VmaDto, type ViewDto, type ViewMessage,
   type WalkDto,
 } from './messages';
 
@@ -45,7 +45,7 @@ function traceToDto(t: readonly TraceEvent[]): WalkDto['trace'] {
 export function walkToDto(w: WalkResult): WalkDto {
   return {
     name: w.name, line: w.pos.line, col: w.pos.col, start: toHex(w.start), pages: w.pages, pageSize: w.pageSize,
-    ret: w.ret, attempts: w.attempts, layoutId: w.layoutId, trace: traceToDto(w.trace),
+    ret: w.ret, attempts: w.attempts, ...(w.stale ? { stale: true } : {}), layoutId: w.layoutId, trace: traceToDto(w.trace),
     ...(w.expect ? { expect: { ok: w.expect.ok, retOk: w.expect.retOk, mismatches: w.expect.mismatches.map((m) => ({
       index: m.index, address: toHex(m.address), expected: m.expected, actual: m.actual,
       actualDecoded: m.actualDecoded, line: m.pos.line, col: m.pos.col, message: m.message })) } } : {}),
@@ -61,9 +61,10 @@ export function resultToView(r: ScenarioResult, walkIndex: number, layouts: read
   };
 }
 
-export function compareToView(a: WalkResult, b: WalkResult, title: string, layouts: readonly PfnLayout[]): ViewDto {
+export function compareToView(a: WalkResult, b: WalkResult, title: string, layouts: readonly PfnLayout[],
+  kernelCompare?: KernelCompareDto): ViewDto {
   return { kind: 'compare', title, walks: [walkToDto(a), walkToDto(b)], walkIndex: 0,
-    layouts: layouts.map(layoutToDto), diagnostics: [] };
+    layouts: layouts.map(layoutToDto), diagnostics: [], ...(kernelCompare ? { kernelCompare } : {}) };
 }
 
 export function valuesToView(values: BigUint64Array, layout: PfnLayout, title: string): ViewDto {

@@ -81,6 +81,8 @@ export interface WalkDto {
   readonly layoutId: string;
   readonly trace: readonly TraceEventDto[];
   readonly expect?: { readonly ok: boolean; readonly retOk: boolean; readonly mismatches: readonly MismatchDto[] };
+  /** retry: false and the one call returned 0 on a range invalidated meanwhile (a driver would call again) */
+  readonly stale?: boolean;
   /** whether an input array follows (showValues sends none) */
   readonly hasInput: boolean;
   readonly vmas: readonly VmaDto[];
@@ -93,6 +95,21 @@ export interface DiagnosticDto {
   readonly message: string;
 }
 
+/**
+ * A compare view of the simulator against a real kernel (hmm-lens verify): the pages the oracle's comparison found
+ * different (real pfns never equal the simulator's, so raw words do not tell), and what it said.
+ */
+export interface KernelCompareDto {
+  /** the differing page indices of the walk (both sides start at the same address) */
+  readonly differing: readonly number[];
+  /** how many pages differ in all (differing may be capped) */
+  readonly total: number;
+  /** 'agree', 'disagree' */
+  readonly status: 'agree' | 'disagree';
+  /** the outcome lines (return code, calls, stale) and why the first pages differ */
+  readonly notes: readonly string[];
+}
+
 export interface ViewDto {
   readonly kind: 'result' | 'values' | 'compare';
   readonly title: string;
@@ -103,6 +120,8 @@ export interface ViewDto {
   readonly walkIndex: number;
   readonly layouts: readonly LayoutDto[];
   readonly diagnostics: readonly DiagnosticDto[];
+  /** compare views of the simulator (walks[0]) against a real kernel (walks[1]) */
+  readonly kernelCompare?: KernelCompareDto;
 }
 
 export type ArrayName = 'input' | 'pfns';

@@ -162,7 +162,7 @@ function walk(v: unknown, path: string): WalkDto {
     pageSize: int(o.pageSize, `${path}.pageSize`, 1, 1 << 30), ret: int(o.ret, `${path}.ret`, -4096, 4096),
     attempts: int(o.attempts, `${path}.attempts`, 0, 1e9), layoutId: str(o.layoutId, `${path}.layoutId`, 100),
     trace: arr(o.trace, `${path}.trace`, 1e7).map((t, i) => traceEvent(t, `${path}.trace[${i}]`, pages)),
-    expect, hasInput: bool(o.hasInput, `${path}.hasInput`),
+    expect, ...(o.stale !== undefined ? { stale: bool(o.stale, `${path}.stale`) } : {}), hasInput: bool(o.hasInput, `${path}.hasInput`),
     vmas: vmas(o.vmas, `${path}.vmas`),
   };
 }
@@ -176,7 +176,20 @@ function view(v: unknown, path: string): ViewDto {
     if (!layouts.some((l) => l.id === w.layoutId)) fail(`${path}.walks[${i}].layoutId`, `layout "${w.layoutId}" not in layouts`);
   }
   if (kind === 'compare' && walks.length !== 2) fail(`${path}.walks`, 'a compare view needs exactly 2 walks');
+  let kernelCompare: ViewDto['kernelCompare'];
+  if (o.kernelCompare !== undefined) {
+    if (kind !== 'compare') fail(`${path}.kernelCompare`, 'only a compare view compares with a kernel');
+    const kc = obj(o.kernelCompare, `${path}.kernelCompare`);
+    const pages = walks[0].pages;
+    kernelCompare = {
+      differing: arr(kc.differing, `${path}.kernelCompare.differing`, MAX_ENTRIES).map((x, i) => int(x, `${path}.kernelCompare.differing[${i}]`, 0, Math.max(0, pages - 1))),
+      total: int(kc.total, `${path}.kernelCompare.total`, 0, MAX_ENTRIES),
+      status: oneOf(kc.status, `${path}.kernelCompare.status`, ['agree', 'disagree'] as const),
+      notes: arr(kc.notes, `${path}.kernelCompare.notes`, 100).map((x, i) => str(x, `${path}.kernelCompare.notes[${i}]`, 4000)),
+    };
+  }
   return {
+    ...(kernelCompare ? { kernelCompare } : {}),
     kind, title: str(o.title, `${path}.title`, 2000), file: optStr(o.file, `${path}.file`), kernel: optStr(o.kernel, `${path}.kernel`, 100),
     walks, walkIndex: int(o.walkIndex, `${path}.walkIndex`, 0, Math.max(0, walks.length - 1)), layouts,
     diagnostics: arr(o.diagnostics, `${path}.diagnostics`, 10000).map((d, i) => {

@@ -217,6 +217,12 @@ export class App {
       if (v.kind === 'result') {
         badges.append(h('span', `badge ${w.dto.ret === 0 ? 'ok' : 'bad'}`, `ret ${ERRNO[w.dto.ret] ?? w.dto.ret}`),
           h('span', 'badge', `${w.dto.attempts} call${w.dto.attempts === 1 ? '' : 's'}`));
+        if (w.dto.stale) {
+          const st = h('span', 'badge bad', 'stale');
+          st.id = 'stale-badge';
+          st.title = 'One call (retry: false) returned 0 but the range was invalidated while it ran (mmu_interval_read_retry() is true): a driver following Documentation/mm/hmm.rst would not use these pfns and would call again';
+          badges.append(st);
+        }
         if (w.dto.expect) badges.append(h('span', `badge ${w.dto.expect.ok ? 'ok' : 'bad'}`, w.dto.expect.ok ? 'expect ✓' : 'expect ✗'));
       }
       badges.append(h('span', 'badge', `layout ${w.layout.id}`));
@@ -271,7 +277,7 @@ export class App {
     this.shown = true;
     if (v.kind === 'compare') {
       this.body.replaceChildren(this.compare.element);
-      this.compare.show(this.walks[0], this.walks[1]);
+      this.compare.show(this.walks[0], this.walks[1], v.kernelCompare);
     } else {
       this.body.replaceChildren(this.result.element);
       this.result.show(this.walks[this.walkIndex], v.diagnostics, this.restoredUi);

@@ -39,7 +39,8 @@ test('the document has the documented shape', () => {
   assert.equal(first.kernel, 'latest');
   assert.equal(first.layout, 'v6.16');
   const w = first.walks[0];
-  assert.deepEqual(Object.keys(w), ['name', 'line', 'col', 'start', 'pages', 'pageSize', 'layout', 'ret', 'attempts', 'pfns', 'decoded', 'expect']);
+  assert.deepEqual(Object.keys(w), ['name', 'line', 'col', 'start', 'pages', 'pageSize', 'layout', 'ret', 'attempts', 'stale', 'pfns', 'decoded', 'expect']);
+  assert.equal(w.stale, false);
   assert.equal(w.name, 'snapshot by gpu0');
   assert.equal(w.line, 41);
   assert.equal(w.start, '0x7f0000000000');

@@ -20,6 +20,7 @@ function cli(args: string[]): { code: number; out: string; err: string } {
   let err = '';
   const io: CliIo = { ...nodeIo, out: (t) => { out += t; }, err: (t) => { err += t; } };
   const code = runCli(args, io, runScenario, '9.9.9');
+  if (typeof code !== 'number') throw new Error('only verify is asynchronous; use cliAsync');
   return { code, out, err };
 }
 
@@ -158,7 +159,7 @@ test('usage errors exit 2 with a hint', () => {
   assert.equal(a.code, 2);
   assert.equal(a.err, 'hmm-lens: error: unknown option "--jsn"; see --help; did you mean "--json"?\n');
   assert.equal(cli(['run']).code, 2);
-  assert.match(cli(['frobnicate']).err, /unknown command "frobnicate"; expected run, decode, layouts/);
+  assert.match(cli(['frobnicate']).err, /unknown command "frobnicate"; expected run, verify, decode, layouts/);
   assert.match(cli(['run', 'x', '--mode', 'fast']).err, /unknown --mode "fast"; expected snapshot, fault, fault_write/);
   assert.match(cli(['run', 'x', '--kernel']).err, /option --kernel needs a value \(ID\)/);
   assert.match(cli(['run', 'x', '--kernel', 'v9.9']).err, /--kernel: kernel v9\.9 is newer than the newest modelled release/);

@@ -65,7 +65,7 @@ function exactCheck(entries: readonly ExpectedEntry[], pfns: BigUint64Array, lay
 
 function walkOf(entries: readonly ExpectedEntry[]): WalkStep {
   return { op: 'walk', pos: POS, name: 'w', at: { kind: 'abs', value: START, pos: POS } as unknown as WalkStep['at'],
-    pages: entries.length, mode: 'snapshot', input: [], sticky: [], retry: true, during: [], expect: { pfns: entries, pos: POS } };
+    pages: entries.length, mode: 'snapshot', input: [], sticky: [], retry: true, refill: false, during: [], expect: { pfns: entries, pos: POS } };
 }
 
 const PFNS = [0n, 1n, BigInt(ZERO_PFN), BigInt(HUGE_ZERO_PFN), 0x10000n, 0x4000005n, 0x5000000n, 0xfffffffffffffn, 1n << 60n];

@@ -86,7 +86,7 @@ const CASES: [string, string, string][] = [
   ['fork with fields', '  - fork: { child: 1 }\n',
     's.hmm.yaml:6:11: error: fork takes no fields; write "- fork: {}", got a map'],
   ['unknown walk key', '  - walk: { at: buf, pages: 1, retyr: false }\n',
-    's.hmm.yaml:6:32: error: unknown key "retyr" in walk; expected name, device, at, pages, mode, default_flags, pfn_flags_mask, input, sticky, retry, during, expect; did you mean "retry"?'],
+    's.hmm.yaml:6:32: error: unknown key "retyr" in walk; expected name, device, at, pages, mode, default_flags, pfn_flags_mask, input, sticky, retry, refill, during, expect; did you mean "retry"?'],
   ['unknown walk mode', '  - walk: { at: buf, pages: 1, mode: snap }\n',
     's.hmm.yaml:6:38: error: unknown walk mode "snap"; expected snapshot, fault, fault_write; did you mean "snapshot"?'],
   ['undeclared walk device', '  - walk: { at: buf, pages: 1, device: gpu1 }\n',

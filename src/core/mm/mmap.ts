@@ -44,8 +44,11 @@ export interface MmapArgs {
   readonly flags: MmapFlags;
 }
 
-/** mmap(2). Returns the first vpn. Without `start`: lowest free 2 MiB-aligned (or huge-page-aligned) gap ≥ 0x7f0000000000. */
-export function doMmap(p: Process, a: MmapArgs): number {
+/**
+ * Where mmap(2) places a mapping, without changing anything: `start` when given (checked), else the lowest free
+ * 2 MiB-aligned (or huge-page-aligned) gap ≥ 0x7f0000000000. Also returns the hugetlb order (0: none).
+ */
+export function mmapPlacement(p: Process, a: MmapArgs): { start: number; order: number } {
   if (!(a.pages > 0)) throw new SimError('mmap of 0 pages: the kernel returns -EINVAL');
   const order = a.flags.hugetlb ? hugeOrder(p, a.flags.hugetlb) : 0;
   const span = 2 ** order;
@@ -53,18 +56,22 @@ export function doMmap(p: Process, a: MmapArgs): number {
     throw new SimError(`a hugetlb mapping must be a whole number of ${a.flags.hugetlb} pages (${span} pages of ${p.pageSize} bytes); got ${a.pages} pages`);
   }
   const ps = p.pageSize;
-  let start: number;
   if (a.start !== undefined) {
-    start = a.start;
+    const start = a.start;
     if (order && start % span !== 0) throw new SimError(`a hugetlb mapping must start on a ${a.flags.hugetlb} boundary; ${p.addr(start)} is not`);
     if ((start + a.pages) * ps > USER_END) throw new SimError(`mapping ends above the user address space (${'0x' + USER_END.toString(16)})`);
-    if (p.vmas.overlaps(start, start + a.pages)) doMunmap(p, start, a.pages);
-  } else {
-    const align = Math.max((2 * 1024 * 1024) / ps, span, 1);
-    const found = p.vmas.findFree(MMAP_BASE / ps, a.pages, align, USER_END / ps);
-    if (found === undefined) throw new SimError(`no free range of ${a.pages} pages at or above 0x7f0000000000`);
-    start = found;
+    return { start, order };
   }
+  const align = Math.max((2 * 1024 * 1024) / ps, span, 1);
+  const found = p.vmas.findFree(MMAP_BASE / ps, a.pages, align, USER_END / ps);
+  if (found === undefined) throw new SimError(`no free range of ${a.pages} pages at or above 0x7f0000000000`);
+  return { start: found, order };
+}
+
+/** mmap(2). Returns the first vpn (see mmapPlacement); a mapping given `start` replaces what it overlaps. */
+export function doMmap(p: Process, a: MmapArgs): number {
+  const { start, order } = mmapPlacement(p, a);
+  if (a.start !== undefined && p.vmas.overlaps(start, start + a.pages)) doMunmap(p, start, a.pages);
   const { read, write, exec } = protBits(a.prot);
   const f = a.flags;
   const shmem = f.shared && !f.file;

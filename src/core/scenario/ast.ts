@@ -97,6 +97,8 @@ export interface WalkStep {
   readonly input: readonly { readonly at: AddressExpr; readonly flags: FlagsExpr }[];
   readonly sticky: readonly { readonly at: AddressExpr; readonly flags: FlagsExpr }[];
   readonly retry: boolean;           // default true
+  /** restore the input words before every new call of the retry loop (default false, as Documentation/mm/hmm.rst) */
+  readonly refill: boolean;
   readonly during: readonly DuringStep[];
   readonly expect?: WalkExpect;
 }

@@ -1,7 +1,7 @@
 /**
  * resultToJson: the `hmm-lens run --json` document (scenario format page, "The command line"):
  *   {"files":[{"file","name","kernel","layout","diagnostics":[…],"walks":[{"name","line","col","start","pages",
- *    "pageSize","ret","attempts","pfns":["0x…"],"decoded":[…],"expect":{"ok","retOk","mismatches":[…]}|null}]}]}
+ *    "pageSize","ret","attempts","stale","pfns":["0x…"],"decoded":[…],"expect":{"ok","retOk","mismatches":[…]}|null}]}]}
  * u64 values are hex strings. The output depends only on the results: byte-identical on every run.
  */
 import { decodePfn, getLayout, type PfnLayout } from '../layouts';
@@ -49,7 +49,7 @@ function walkJson(w: WalkResult, layout: PfnLayout | undefined, opts: JsonOption
   } : null;
   return {
     name: w.name, line: w.pos.line, col: w.pos.col, start: hex(w.start), pages: w.pages, pageSize: w.pageSize,
-    layout: w.layoutId, ret: w.ret, attempts: w.attempts, pfns, decoded, expect,
+    layout: w.layoutId, ret: w.ret, attempts: w.attempts, stale: w.stale === true, pfns, decoded, expect,
     ...(opts.trace ? { trace: w.trace.map(traceJson) } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { didYouMean } from './suggest';
 import { parseExpectedEntry } from './tokens';
 
 export const WALK_FIELDS = ['name', 'device', 'at', 'pages', 'mode', 'default_flags', 'pfn_flags_mask', 'input', 'sticky',
-  'retry', 'during', 'expect'] as const;
+  'retry', 'refill', 'during', 'expect'] as const;
 export const WALK_MODES: readonly WalkMode[] = ['snapshot', 'fault', 'fault_write'];
 
 /** errno names a walk may return, as `expect.ret` accepts them. */
@@ -255,13 +255,18 @@ export function parseWalk(ctx: ParseCtx, env: ScenarioEnv, body: YNode, pos: Sou
   const sticky = ste ? readPerPage(ctx, env, ste, 'sticky', at, pages) : [];
   const re = m.get('retry');
   const retry = re ? ctx.bool(re.value, 'retry', re.pos) : true;
+  const rfe = m.get('refill');
+  const refill = rfe ? ctx.bool(rfe.value, 'refill', rfe.pos) : false;
+  if (rfe && refill && retry === false) {
+    ctx.warn(rfe.pos, 'refill has no effect with retry: false (one call, nothing to restore the input words for)');
+  }
   const due = m.get('during');
   const during = due ? readDuring(ctx, env, due, pages) : [];
   const ee = m.get('expect');
   const expect = ee ? readExpect(ctx, env, ee, pages) : undefined;
-  if (ctx.errorCount > before || !at || pages === undefined || !mode || !input || !sticky || retry === undefined || !during
+  if (ctx.errorCount > before || !at || pages === undefined || !mode || !input || !sticky || retry === undefined || refill === undefined || !during
     || (dfe && !defaultFlags) || (pme && !pfnFlagsMask) || (ee && !expect)) return undefined;
   return { op: 'walk', pos, name, ...(device !== undefined ? { device } : {}), at, pages, mode,
     ...(defaultFlags ? { defaultFlags } : {}), ...(pfnFlagsMask ? { pfnFlagsMask } : {}),
-    input, sticky, retry, during, ...(expect ? { expect } : {}) };
+    input, sticky, retry, refill, during, ...(expect ? { expect } : {}) };
 }

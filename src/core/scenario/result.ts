@@ -62,6 +62,11 @@ export interface WalkResult {
   /** number of hmm_range_fault() calls the driver loop made */
   readonly attempts: number;
   /**
+   * retry: false only — the one call returned 0 but mmu_interval_read_retry() is true: the range was invalidated
+   * while it ran, so a driver following Documentation/mm/hmm.rst would not use these pfns and would call again
+   */
+  readonly stale?: boolean;
+  /**
    * the input words as the driver filled them; absent when the driver filled none (every word 0: the walk has no
    * `input` or `sticky` entries), so a large walk does not carry a second array of zeros
    */

@@ -39,7 +39,8 @@ export const DEFAULT_MAX_PAGES = 16_777_216;
 
 const START: SourcePos = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
-class Runner {
+/** Runs a scenario's steps on one simulated process; runScenario drives it, the real-kernel lowering too. */
+export class ScenarioRunner {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   readonly names = new Map<string, { vpn: number; pages: number }>();
   constructor(readonly s: Scenario, readonly p: Process, readonly b: Behaviour, readonly layout: PfnLayout,
@@ -148,6 +149,35 @@ class Runner {
     }));
   }
 
+  /**
+   * A walk's hmm_range as the driver fills it in: first vpn, default_flags, pfn_flags_mask, the input words (only
+   * when some are set; the walk's output array starts zeroed otherwise) and dev_private_owner. Throws SimError.
+   */
+  resolveWalk(w: WalkStep, opts: Pick<RunOptions, 'mode' | 'device'> = {}):
+    { start: number; defaultFlags: bigint; mask: bigint; input?: BigUint64Array; device?: string } {
+    const p = this.p;
+    const start = this.vpn(w.at);
+    this.checkRange(start, w.pages);
+    let defaultFlags: bigint; let mask: bigint;
+    if (opts.mode) {
+      defaultFlags = this.modeFlags(opts.mode); mask = 0n;
+    } else {
+      defaultFlags = this.flags(w.defaultFlags, 'default_flags') ?? this.modeFlags(w.mode);
+      mask = this.flags(w.pfnFlagsMask, 'pfn_flags_mask') ?? 0n;
+    }
+    const input = w.input.length || w.sticky.length ? new BigUint64Array(w.pages) : undefined;
+    for (const [list, what] of [[w.input, 'input'], [w.sticky, 'sticky']] as const) {
+      for (const e of list) {
+        const v = this.vpn(e.at) - start;
+        if (v < 0 || v >= w.pages) throw new SimError(`${what}: ${p.addr(v + start)} is outside the walk (${p.addr(start)}, ${w.pages} pages)`);
+        input![v] |= this.flags(e.flags, what) ?? 0n;
+      }
+    }
+    const device = opts.device ?? w.device;
+    if (device !== undefined) p.deviceIndex(device);
+    return { start, defaultFlags, mask, ...(input ? { input } : {}), ...(device !== undefined ? { device } : {}) };
+  }
+
   walk(w: WalkStep, opts: RunOptions, report: boolean): WalkResult | undefined {
     const p = this.p;
     const ps = this.s.pageSize;
@@ -156,34 +186,14 @@ class Runner {
       this.diag(w.pos, `walk "${w.name}" covers ${w.pages} pages, more than the limit of ${maxPages} pages (the hmm.maxPages setting, or --max-pages on the command line); raise the limit or walk a smaller range`);
       return undefined;
     }
-    let start: number;
     const during: DuringHook[] = [];
-    // the driver's input words, only when some are set (the walk's output array starts zeroed otherwise)
-    const input = w.input.length || w.sticky.length ? new BigUint64Array(w.pages) : undefined;
-    let defaultFlags: bigint; let mask: bigint;
     try {
-      start = this.vpn(w.at);
-      this.checkRange(start, w.pages);
-      if (opts.mode) {
-        defaultFlags = this.modeFlags(opts.mode); mask = 0n;
-      } else {
-        defaultFlags = this.flags(w.defaultFlags, 'default_flags') ?? this.modeFlags(w.mode);
-        mask = this.flags(w.pfnFlagsMask, 'pfn_flags_mask') ?? 0n;
-      }
-      for (const [list, what] of [[w.input, 'input'], [w.sticky, 'sticky']] as const) {
-        for (const e of list) {
-          const v = this.vpn(e.at) - start;
-          if (v < 0 || v >= w.pages) throw new SimError(`${what}: ${p.addr(v + start)} is outside the walk (${p.addr(start)}, ${w.pages} pages)`);
-          input![v] |= this.flags(e.flags, what) ?? 0n;
-        }
-      }
-      const device = opts.device ?? w.device;
-      if (device !== undefined) p.deviceIndex(device);
+      const { start, defaultFlags, mask, input, device } = this.resolveWalk(w, opts);
       for (const d of w.during) {
         during.push({ afterPages: d.afterPages, run: () => this.guarded(d.pos, () => this.step(d.step)) ?? `${d.step.op} failed (see the diagnostic)` });
       }
       const out = driverWalk(p, this.b, this.layout, {
-        start, pages: w.pages, defaultFlags, pfnFlagsMask: mask, input, owner: device, retry: w.retry, during,
+        start, pages: w.pages, defaultFlags, pfnFlagsMask: mask, input, owner: device, retry: w.retry, refill: w.refill, during,
       });
       if (!report) return undefined;
       const info: PfnInfo = {
@@ -193,7 +203,7 @@ class Runner {
       const startAddr = BigInt(start) * BigInt(ps);
       const expect = checkExpect(w, out.ret, out.pfns, startAddr, ps, this.layout, info);
       return {
-        name: w.name, pos: w.pos, start: startAddr, pages: w.pages, pageSize: ps, ret: out.ret, attempts: out.calls,
+        name: w.name, pos: w.pos, start: startAddr, pages: w.pages, pageSize: ps, ret: out.ret, attempts: out.calls, ...(out.stale ? { stale: true } : {}),
         ...(input ? { input } : {}), pfns: out.pfns, layoutId: this.layout.id, vmas: this.vmasOf(start, w.pages), trace: out.trace, expect,
       };
     } catch (e) {
@@ -211,19 +221,25 @@ function sizeText(bytes: bigint): string {
   return `${bytes}B`;
 }
 
+/** A runner on a fresh process for `s` at `kernel` (default: the scenario's), or why there can be none. */
+export function createRunner(s: Scenario, opts: Pick<RunOptions, 'kernel' | 'maxPages'> = {}): ScenarioRunner | { error: string } {
+  const kernel = opts.kernel ?? s.kernel;
+  const b = behaviourForKernel(kernel);
+  if ('error' in b) return b;
+  const lr = resolveLayout(kernel, s.legacy);
+  if (!lr.layout) return { error: lr.problems.map((x) => x.message).join('; ') || `no pfn layout for kernel ${kernel}` };
+  const p = new Process(s.pageSize, s.devices, b);
+  return new ScenarioRunner(s, p, b, lr.layout, opts.maxPages ?? DEFAULT_MAX_PAGES);
+}
+
 export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioResult {
   const kernel = opts.kernel ?? s.kernel;
-  const fail = (message: string): ScenarioResult => ({
-    file: s.file, name: s.name, kernel, layoutId: '', walks: [],
-    diagnostics: [{ file: s.file, pos: s.legacy?.pos ?? START, severity: 'error', message }],
-  });
-  const b = behaviourForKernel(kernel);
-  if ('error' in b) return fail(b.error);
-  const lr = resolveLayout(kernel, s.legacy);
-  if (!lr.layout) return fail(lr.problems.map((x) => x.message).join('; ') || `no pfn layout for kernel ${kernel}`);
-  const layout = lr.layout;
-  const p = new Process(s.pageSize, s.devices, b);
-  const r = new Runner(s, p, b, layout, opts.maxPages ?? DEFAULT_MAX_PAGES);
+  const r = createRunner(s, opts);
+  if (!(r instanceof ScenarioRunner)) {
+    return { file: s.file, name: s.name, kernel, layoutId: '', walks: [],
+      diagnostics: [{ file: s.file, pos: s.legacy?.pos ?? START, severity: 'error', message: r.error }] };
+  }
+  const layout = r.layout;
   const walks: WalkResult[] = [];
   let walkIndex = 0;
   const total = s.steps.length;

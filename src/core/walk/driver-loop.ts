@@ -2,8 +2,14 @@
  * The driver loop of Documentation/mm/hmm.rst around hmm_range_fault(): mmu_interval_read_begin, the call, retry on
  * -EBUSY, then mmu_interval_read_retry under the driver lock and retry if the range was invalidated meanwhile.
  * A bounded number of calls stands in for the driver's timeout (HMM_RANGE_DEFAULT_TIMEOUT, 1000 ms in test_hmm).
- * On every retry the driver refills the input words (needed whenever per-page requests are used).
- * With `retry: false` the driver makes one call; a 0 whose read_retry fails is reported as -EBUSY.
+ *
+ * The input words are set once, before `again:`, as Documentation/mm/hmm.rst shows: a retry reads the words the
+ * previous call left (outputs below its `last` count as requests wherever pfn_flags_mask lets them through; a
+ * VALID|WRITE output is then a write request). `refill: true` models a driver that restores its input words before
+ * every new call instead.
+ * With `retry: false` the driver makes one call and its return value is reported as is; when that call returned 0
+ * but mmu_interval_read_retry() says the range was invalidated meanwhile, the result is `stale` (a driver following
+ * hmm.rst would retry).
  */
 import type { PfnLayout } from '../layouts/types';
 import type { Behaviour } from '../behaviour';
@@ -41,6 +47,8 @@ export interface WalkRequest {
   /** dev_private_owner: a device name */
   readonly owner?: string;
   readonly retry: boolean;
+  /** restore the input words before every new call (default: no, as Documentation/mm/hmm.rst) */
+  readonly refill?: boolean;
   readonly during: DuringHook[];
   readonly maxCalls?: number;
   readonly traceCap?: number;
@@ -49,6 +57,8 @@ export interface WalkRequest {
 export interface WalkOutcome {
   readonly ret: number;
   readonly calls: number;
+  /** one call (retry false) returned 0 on a range invalidated meanwhile: mmu_interval_read_retry() is true */
+  readonly stale: boolean;
   readonly pfns: BigUint64Array;
   readonly trace: TraceEvent[];
   readonly faulted: number;
@@ -58,7 +68,12 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
   const pfns = new BigUint64Array(req.pages);
   const input = req.input;
   const inputZero = input === undefined;
-  const refill = (): void => { if (input) pfns.set(input); else pfns.fill(0n); };
+  const refill = (): void => {
+    if (!req.refill) return;
+    if (input) pfns.set(input); else pfns.fill(0n);
+  };
+  const retryWhy = req.refill ? 'the driver restores its input words (refill: true) and starts again'
+    : 'the driver starts again with the words as the call left them (Documentation/mm/hmm.rst sets hmm_pfns once, before again:)';
   if (input) pfns.set(input);
   const enc = new Encoder(layout, b, inputZero);
   const ws = new WalkState(p, b, enc, req.start, req.start + req.pages, pfns, req.defaultFlags, req.pfnFlagsMask,
@@ -74,6 +89,7 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
   const maxCalls = req.maxCalls ?? maxDriverCalls(req.pages, p.g.pmdPages);
   let calls = 0;
   let ret = 0;
+  let stale = false;
   let work = 0;
   try {
     while (true) {
@@ -87,7 +103,7 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
         if (req.retry && calls < maxCalls && work < DRIVER_WORK_BUDGET) {
           refill();
           ws.attempt++;
-          ws.event('driver', 0, 0, 'driver:retry', 'goto again', '-EBUSY: the driver loop refills the input words and starts again', 'retry');
+          ws.event('driver', 0, 0, 'driver:retry', 'goto again', `-EBUSY: ${retryWhy}`, 'retry');
           continue;
         }
         break;
@@ -98,12 +114,12 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
           refill();
           ws.attempt++;
           ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'goto again',
-            'hmm_range_fault() returned 0 but the range was invalidated while it ran: mmu_interval_read_retry() is true, so the driver must not use the pfns and starts again', 'retry');
+            `hmm_range_fault() returned 0 but the range was invalidated while it ran: mmu_interval_read_retry() is true, so the driver must not use the pfns; ${retryWhy}`, 'retry');
           continue;
         }
-        ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'report -EBUSY',
-          'hmm_range_fault() returned 0 but the range was invalidated while it ran; without a retry loop the driver reports -EBUSY', 'retry');
-        ret = -EBUSY;
+        ws.event('mmu_interval_read_retry', 0, 0, 'notifier:changed', 'stale result',
+          'hmm_range_fault() returned 0 but the range was invalidated while it ran: mmu_interval_read_retry() is true, so these pfns are stale; a driver following Documentation/mm/hmm.rst would call again (retry: false makes one call)', 'retry');
+        stale = true;
       }
       break;
     }
@@ -114,6 +130,6 @@ export function driverWalk(p: Process, b: Behaviour, layout: PfnLayout, req: Wal
   } finally {
     p.notifier.remove(sub);
   }
-  ws.event('driver', req.pages, req.pages, 'driver:done', `result ${errnoName(ret)}`, `${calls} call(s) of hmm_range_fault()`, 'info');
-  return { ret, calls, pfns, trace: ws.trace, faulted: ws.faulted };
+  ws.event('driver', req.pages, req.pages, 'driver:done', `result ${errnoName(ret)}${stale ? ' (stale)' : ''}`, `${calls} call(s) of hmm_range_fault()`, 'info');
+  return { ret, calls, stale, pfns, trace: ws.trace, faulted: ws.faulted };
 }

@@ -7,6 +7,7 @@ import { getLayout, layoutForKernel } from '../../core/layouts';
 import type { PfnLayout } from '../../core/layouts/types';
 import type { ScenarioResult, WalkResult } from '../../core/scenario/result';
 import { compareToView, resultToView, valuesToView } from '../../protocol/convert';
+import type { KernelCompareDto } from '../../protocol/messages';
 import { hmmOutput } from '../output';
 import { InspectorPanel, webviewOptions, type Payload } from './panel';
 
@@ -15,7 +16,7 @@ export const INSPECTOR_VIEW_TYPE = 'hmmLens.inspector';
 export interface InspectorApi {
   showResult(result: ScenarioResult, walkIndex?: number): void;
   showValues(values: BigUint64Array, layoutId: string, title: string): void;
-  compare(a: WalkResult, b: WalkResult, title: string): void;
+  compare(a: WalkResult, b: WalkResult, title: string, kernelCompare?: KernelCompareDto): void;
   reveal(walkIndex: number, pageIndex: number): void;
   onDidSelect: vscode.Event<{ walkIndex: number; first: number; end: number }>;
 }
@@ -114,9 +115,9 @@ export function registerInspector(context: vscode.ExtensionContext,
         ensure(title).show({ view: valuesToView(values, layout, title), arrays: [{ pfns: values }] }, `HMM: ${title}`);
       });
     },
-    compare(a, b, title) {
+    compare(a, b, title, kernelCompare) {
       guard('the comparison', () => {
-        const view = compareToView(a, b, title, layoutsFor([a.layoutId, b.layoutId]));
+        const view = compareToView(a, b, title, layoutsFor([a.layoutId, b.layoutId]), kernelCompare);
         ensure(title).show({ view, arrays: [a, b].map((w) => ({ input: w.input, pfns: w.pfns })) }, `HMM: ${title}`);
       });
     },

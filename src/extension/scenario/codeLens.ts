@@ -13,7 +13,7 @@ export class WalkCodeLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly sub: vscode.Disposable;
 
-  constructor(private readonly store: ScenarioStore) {
+  constructor(private readonly store: ScenarioStore, private readonly canVerify = false) {
     this.sub = store.onDidChangeRuns(() => this.changed.fire());
   }
 
@@ -34,6 +34,20 @@ export class WalkCodeLensProvider implements vscode.CodeLensProvider {
           new vscode.CodeLens(range, { title: '$(inspect) Inspect', command: 'hmm.inspectWalk', arguments: args,
             tooltip: `Run "${w.name}" as written and open it in the inspector` }),
         );
+        if (this.canVerify) {
+          lenses.push(new vscode.CodeLens(range, { title: '$(vm) Verify on kernel', command: 'hmm.verifyWalk', arguments: args,
+            tooltip: `Run the scenario on a real Linux kernel (QEMU VM or this machine's probe) and compare "${w.name}" with the simulator` }));
+        }
+        const kv = this.store.verification(doc.uri)?.walks.get(ordinal);
+        if (kv) {
+          const ver = this.store.verification(doc.uri)!;
+          const stale = ver.version !== doc.version ? ' (before edits)' : '';
+          const icon = kv.status === 'agree' ? '$(pass)' : kv.status === 'disagree' ? '$(error)' : '$(circle-slash)';
+          const what = kv.status === 'agree' ? 'agrees with' : kv.status === 'disagree' ? `${kv.differing ? `${kv.differing} pages differ on` : 'disagrees with'}` : 'not expressible on';
+          lenses.push(new vscode.CodeLens(range, { title: `${icon} ${what} ${ver.kernel}${stale}`,
+            command: 'hmm.verifyWalk', arguments: [doc.uri, ordinal, ver.kernel],
+            tooltip: kv.reason ?? `${ver.kernel}: ${ver.release}; click to verify again and compare in the inspector` }));
+        }
         const r = this.store.walkResult(doc.uri, ordinal);
         if (r) {
           const stale = r.run.version !== doc.version ? ' (before edits)' : '';

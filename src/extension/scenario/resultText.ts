@@ -16,6 +16,7 @@ export function walkSummary(w: WalkResult): string {
   const retries = Math.max(0, w.attempts - 1);
   const parts = [`ret ${retText(w.ret)}`, w.pages === 1 ? '1 page' : `${w.pages} pages`];
   if (retries > 0) parts.push(retries === 1 ? '1 retry' : `${retries} retries`);
+  if (w.stale) parts.push('stale: invalidated while it ran, a driver would retry');
   return parts.join(' · ');
 }
 

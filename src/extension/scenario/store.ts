@@ -10,6 +10,7 @@ import type { ScenarioKernel } from '../layoutContext';
 import { hmmSettings } from '../config';
 import { layoutForKernel } from '../../core/layouts/index';
 import type { PfnLayout } from '../../core/layouts/types';
+import type { WalkVerdict } from '../../core/oracle/judge';
 
 import { isScenarioDocument } from './language';
 
@@ -36,9 +37,21 @@ export interface StoredRun {
   readonly overrides: string;
 }
 
+/** The latest real-kernel verification of a file (hmm.verifyWalk, the Test Explorer's verify profiles). */
+export interface StoredVerification {
+  /** the oracle's kernel id and the running kernel's `uname -r` */
+  readonly kernel: string;
+  readonly release: string;
+  /** document version the verification ran on */
+  readonly version: number;
+  /** verdict per walk ordinal */
+  readonly walks: ReadonlyMap<number, WalkVerdict>;
+}
+
 export class ScenarioStore implements vscode.Disposable {
   private readonly parsed = new Map<string, ParsedScenario>();
   private readonly runs = new Map<string, StoredRun>();
+  private readonly verifications = new Map<string, StoredVerification>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   /** fires when a run result for a file was stored or cleared */
   readonly onDidChangeRuns = this.changed.event;
@@ -120,6 +133,15 @@ export class ScenarioStore implements vscode.Disposable {
       try { out.push(layoutForKernel(s.kernel, s.legacy)); } catch { /* reported by the parser */ }
     }
     return out;
+  }
+
+  setVerification(uri: vscode.Uri, v: StoredVerification): void {
+    this.verifications.set(uri.toString(), v);
+    this.changed.fire(uri);
+  }
+
+  verification(uri: vscode.Uri): StoredVerification | undefined {
+    return this.verifications.get(uri.toString());
   }
 
   allRuns(): [string, StoredRun][] {

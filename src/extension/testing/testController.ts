@@ -13,6 +13,9 @@ import type { RunService } from '../scenario/runService';
 import { displayName, type ScenarioStore } from '../scenario/store';
 import { SCENARIO_GLOB } from '../commands/runAll';
 import { walkTestMessages } from './testMessages';
+import { TARGET_IDS, type KernelTargetId } from '../../core/oracle/targets';
+import { KERNEL_TITLES, verdictLine, type KernelVerifier, type VerifyFile } from '../verify/kernelVerifier';
+import { storeVerdicts } from '../verify/verifyCommand';
 
 export const TEST_CONTROLLER_ID = 'hmmLens';
 
@@ -42,7 +45,7 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private discovered = false;
 
-  constructor(private readonly store: ScenarioStore, private readonly runs: RunService) {
+  constructor(private readonly store: ScenarioStore, private readonly runs: RunService, private readonly verifier?: KernelVerifier) {
     const c = this.controller;
     c.resolveHandler = async (item) => {
       if (!item) await this.discoverAll();
@@ -56,6 +59,13 @@ export class ScenarioTests implements vscode.Disposable {
     profile('Run as written', undefined, true);
     profile('Run as snapshot (mode override)', 'snapshot', false);
     profile('Run as fault (mode override)', 'fault', false);
+    // the real kernel as the judge: one profile per kernel (Node host: they start QEMU or use the local probe)
+    if (verifier) {
+      for (const id of TARGET_IDS) {
+        c.createRunProfile(`Verify on ${KERNEL_TITLES[id]}`, vscode.TestRunProfileKind.Run,
+          async (req, token) => { await this.verifyTests(req, token, id); }, false);
+      }
+    }
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => { if (isScenarioDocument(d) && d.uri.scheme !== 'git') this.updateFromDoc(d); }),
       vscode.workspace.onDidChangeTextDocument((e) => { if (isScenarioDocument(e.document)) this.updateFromDoc(e.document); }),
@@ -112,14 +122,99 @@ export class ScenarioTests implements vscode.Disposable {
     if (!s) return file;
     const children: vscode.TestItem[] = [];
     scenarioCore().walksOf(s).forEach((w, ordinal) => {
-      if (!w.expect) return;
       const child = c.createTestItem(`${uri.toString()}#${ordinal}`, w.name, uri);
       child.range = rangeOf(w.pos);
-      child.description = `${w.mode} · ${w.pages} page${w.pages === 1 ? '' : 's'}`;
+      child.description = `${w.mode} · ${w.pages} page${w.pages === 1 ? '' : 's'}${w.expect ? '' : ' · no expect: passes when it runs'}`;
       children.push(child);
     });
     file.children.replace(children);
     return file;
+  }
+
+  /** The requested items grouped by file: each file item with the walk items to report. */
+  private async requested(request: vscode.TestRunRequest): Promise<{ file: vscode.TestItem; walks: vscode.TestItem[] }[]> {
+    if (!this.discovered && !request.include) await this.discoverAll();
+    const roots: vscode.TestItem[] = [];
+    if (request.include) roots.push(...request.include);
+    else this.controller.items.forEach((it) => roots.push(it));
+    const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+    const byFile = new Map<string, { file: vscode.TestItem; walks: vscode.TestItem[] }>();
+    for (const it of roots) {
+      if (excluded.has(it.id)) continue;
+      const fileItem = it.parent ?? it;
+      const entry = byFile.get(fileItem.id) ?? { file: fileItem, walks: [] };
+      if (it.parent) entry.walks.push(it);
+      else it.children.forEach((ch) => { if (!excluded.has(ch.id)) entry.walks.push(ch); });
+      byFile.set(fileItem.id, entry);
+    }
+    return [...byFile.values()];
+  }
+
+  /**
+   * A verify profile: every requested file runs on the real kernel `kernel` (one VM boot for all of them); each walk
+   * passes when it agrees with the simulator, fails when it disagrees (the differing pages in the message), and is
+   * skipped, with the reason in the output, when it is not expressible on that kernel.
+   */
+  async verifyTests(request: vscode.TestRunRequest, token: vscode.CancellationToken, kernel: KernelTargetId): Promise<TestOutcomes> {
+    const outcomes: TestOutcomes = new Map();
+    const run = recording(this.controller.createTestRun(request, `Verify on ${KERNEL_TITLES[kernel]}`), outcomes);
+    try {
+      const groups = await this.requested(request);
+      const files: (VerifyFile & { group: { file: vscode.TestItem; walks: vscode.TestItem[] }; version: number })[] = [];
+      for (const g of groups) {
+        const uri = g.file.uri as vscode.Uri;
+        for (const w of g.walks) run.started(w);
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        let parsed;
+        try {
+          const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+          parsed = this.store.parseText(text, displayName(uri), open?.version ?? -1);
+        } catch (e) {
+          run.errored(g.file, new vscode.TestMessage(`cannot read ${uri.path}: ${e instanceof Error ? e.message : String(e)}`));
+          continue;
+        }
+        const err = parsed.diagnostics.find((d) => d.severity === 'error');
+        if (!parsed.scenario || err) {
+          const m = new vscode.TestMessage(err ? `${err.file}:${err.pos.line}:${err.pos.col}: ${err.message}` : 'the scenario does not parse');
+          if (err) m.location = new vscode.Location(uri, rangeOf(err.pos));
+          run.errored(g.file, m);
+          for (const w of g.walks) run.skipped(w);
+          continue;
+        }
+        files.push({ uri, file: displayName(uri), scenario: parsed.scenario, group: g, version: open?.version ?? -1 });
+      }
+      if (files.length === 0 || token.isCancellationRequested || !this.verifier) return outcomes;
+      const result = await this.verifier.verify(files, kernel, token);
+      if (!result) {
+        for (const f of files) for (const w of f.group.walks) run.skipped(w);
+        return outcomes;
+      }
+      const where = `${KERNEL_TITLES[kernel]} (${result.kernelRelease})`;
+      files.forEach((f, i) => {
+        const sv = result.verdicts[i];
+        storeVerdicts(this.store, f.uri, f.version, kernel, result.kernelRelease, sv);
+        for (const item of f.group.walks) {
+          const ordinal = Number(item.id.slice(item.id.lastIndexOf('#') + 1));
+          const v = sv.walks.find((w) => w.index === ordinal);
+          if (!v) { run.skipped(item); continue; }
+          const loc = new vscode.Location(f.uri, item.range ?? new vscode.Range(0, 0, 0, 0));
+          run.appendOutput(`${verdictLine(v, where)}\r\n`, loc, item);
+          if (v.status === 'agree') run.passed(item);
+          else if (v.status === 'not-expressible') run.skipped(item);
+          else {
+            const lines = [verdictLine(v, where), ...(v.outcome ?? []), ...(v.pages ?? []).map((p) =>
+              `page ${p.index} at 0x${p.address.toString(16)}: ${p.why}\n  simulator ${p.simDecoded}\n  kernel    ${p.kernelDecoded}`)];
+            const m = new vscode.TestMessage(lines.join('\n'));
+            m.location = loc;
+            run.failed(item, m);
+          }
+        }
+      });
+      for (const p of result.problems) run.appendOutput(`PROBLEM ${p}\r\n`);
+    } finally {
+      run.end();
+    }
+    return outcomes;
   }
 
   /** Run tests as a profile does (mode = the profile's override) and return what each item reported. */
@@ -127,23 +222,7 @@ export class ScenarioTests implements vscode.Disposable {
     const outcomes: TestOutcomes = new Map();
     const run = recording(this.controller.createTestRun(request), outcomes);
     try {
-      if (!this.discovered && !request.include) await this.discoverAll();
-      const roots: vscode.TestItem[] = [];
-      if (request.include) roots.push(...request.include);
-      else this.controller.items.forEach((it) => roots.push(it));
-      const excluded = new Set((request.exclude ?? []).map((i) => i.id));
-      // group the requested walks by file
-      const byFile = new Map<string, { file: vscode.TestItem; walks: vscode.TestItem[] }>();
-      for (const it of roots) {
-        if (excluded.has(it.id)) continue;
-        const fileItem = it.parent ?? it;
-        const key = fileItem.id;
-        const entry = byFile.get(key) ?? { file: fileItem, walks: [] };
-        if (it.parent) entry.walks.push(it);
-        else it.children.forEach((ch) => { if (!excluded.has(ch.id)) entry.walks.push(ch); });
-        byFile.set(key, entry);
-      }
-      for (const { file, walks } of byFile.values()) {
+      for (const { file, walks } of await this.requested(request)) {
         if (token.isCancellationRequested) break;
         await this.runFile(run, file, walks, token, mode);
       }

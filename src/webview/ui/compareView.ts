@@ -8,6 +8,7 @@ import { shortHex, wordHex } from '../model/fastLayout';
 import { Kind, kindName } from '../model/pageKinds';
 import { rowOfIndex } from '../model/filter';
 import type { WalkData } from '../model/walkData';
+import type { KernelCompareDto } from '../../protocol/messages';
 import { AddressMap } from './addressMap';
 import { button, custom, h } from './dom';
 import { renderChips } from './flagChips';
@@ -70,18 +71,29 @@ export class CompareView {
     this.element.append(maps, this.note, tb, this.grid.element);
   }
 
-  show(a: WalkData, b: WalkData): void {
+  /**
+   * Shows A against B. With `kernel` (the simulator against a real kernel), the rows that differ are the ones the
+   * oracle's comparison found (real pfns never equal the simulator's), and its findings head the view.
+   */
+  show(a: WalkData, b: WalkData, kernel?: KernelCompareDto): void {
     this.a = a;
     this.b = b;
     if (!a.outW || !b.outW) return;
     const side = (w: WalkData): Side => ({ start: w.start, pages: w.pages, pageSize: w.dto.pageSize, words: w.outW!, layout: w.layout });
     this.al = align(side(a), side(b));
-    this.diffs = diffRows(side(a), side(b), this.al);
+    this.diffs = kernel ? Uint32Array.from(kernel.differing.map((i) => i + this.al!.offA)) : diffRows(side(a), side(b), this.al);
     this.diffSet = new Set(this.diffs.length < 1e6 ? this.diffs : []);
-    this.labelA.textContent = `A: ${a.dto.name} — layout ${a.layout.id} — ret ${a.dto.ret}`;
-    this.labelB.textContent = `B: ${b.dto.name} — layout ${b.layout.id} — ret ${b.dto.ret}`;
-    this.note.textContent = this.al.note ?? '';
-    this.note.hidden = !this.al.note;
+    const facts = (w: WalkData) => `ret ${w.dto.ret} — ${w.dto.attempts} call${w.dto.attempts === 1 ? '' : 's'}${w.dto.stale ? ' — stale' : ''}`;
+    this.labelA.textContent = kernel ? `Simulator: ${a.dto.name} — layout ${a.layout.id} — ${facts(a)}` : `A: ${a.dto.name} — layout ${a.layout.id} — ret ${a.dto.ret}`;
+    this.labelB.textContent = kernel ? `Kernel: ${b.dto.name} — ${facts(b)}` : `B: ${b.dto.name} — layout ${b.layout.id} — ret ${b.dto.ret}`;
+    const notes = kernel
+      ? [kernel.status === 'agree' ? 'Agrees with the kernel: flags and order equal, the same zero pages, device pages and page identities; pfn numbers differ by nature.'
+        : `Disagrees with the kernel: ${kernel.total.toLocaleString('en-US')} page${kernel.total === 1 ? '' : 's'} differ.`, ...kernel.notes]
+      : this.al.note ? [this.al.note] : [];
+    this.note.replaceChildren(...notes.map((n) => h('div', 'compare-note-line', n)));
+    this.note.classList.toggle('kernel-agree', kernel?.status === 'agree');
+    this.note.classList.toggle('kernel-disagree', kernel?.status === 'disagree');
+    this.note.hidden = notes.length === 0;
     const kindsOn = (w: WalkData, off: number) => {
       const k = new Uint8Array(this.al!.rows).fill(Kind.NotWalked);
       k.set(w.kinds.subarray(0, Math.min(w.pages, this.al!.rows - off)), off);
