@@ -57,6 +57,11 @@ const bundles = [
     ...common, entryPoints: { main: 'src/webview/main.ts' }, outdir: 'dist/webview',
     platform: 'browser', format: 'iife', target: 'es2022',
   },
+  { // the real-kernel oracle for the Node host (processes, QEMU): main.ts requires dist/oracle.js on the first
+    // "Verify on kernel", so neither activation nor the web host carry it
+    ...common, entryPoints: { oracle: 'src/extension/oracleCore.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
   { // walk worker (large walks off the extension host's main thread)
     ...common, entryPoints: { 'walk-worker': 'src/extension/walkWorker.ts' }, outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20',

@@ -7,7 +7,7 @@ suite('Test Explorer', () => {
   suiteSetup(async () => { await hmmApi(); });
   teardown(closeAll);
 
-  test('each scenario file is an item; each walk with an expect a child at its range', async () => {
+  test('each scenario file is an item; each walk a child at its range', async () => {
     const api = await hmmApi();
     const noExpect = BASIC_SCENARIO + '  - walk: { name: no expect, at: buf, pages: 1 }\n';
     const uri = await writeFixture('tests-items.hmm.yaml', noExpect);
@@ -17,7 +17,8 @@ suite('Test Explorer', () => {
     assert.equal(file.label, 'it basic');
     const kids: vscode.TestItem[] = [];
     file.children.forEach((c) => kids.push(c));
-    assert.deepEqual(kids.map((k) => k.label), ['snap', 'fault all', 'wrong on purpose']);
+    assert.deepEqual(kids.map((k) => k.label), ['snap', 'fault all', 'wrong on purpose', 'no expect']);
+    assert.match(kids[3].description ?? '', /no expect: passes when it runs/);
     assert.equal(kids[0].range?.start.line, lineOf(BASIC_SCENARIO, '- walk:') - 1);
   });
 
@@ -62,14 +63,15 @@ suite('Test Explorer', () => {
     assert.equal(snap.get(`${uri}#0`)?.state, 'failed');
   });
 
-  test('a file without expectations passes when it runs clean, and is errored when a step fails', async () => {
+  test('a walk without expectations passes when it runs clean; its file is errored when a step fails', async () => {
     const api = await hmmApi();
     const ok = await writeFixture('tests-noexpect.hmm.yaml', 'hmm: 1\nsteps:\n  - mmap: { name: b, pages: 1, prot: rw }\n  - walk: { at: b, pages: 1 }\n');
     const bad = await writeFixture('tests-runtime.hmm.yaml', 'hmm: 1\nsteps:\n  - mmap: { name: b, pages: 1, prot: r }\n  - write: { at: b }\n  - walk: { at: b, pages: 1 }\n');
     const token = new vscode.CancellationTokenSource().token;
     const items = await Promise.all([ok, bad].map((u) => api.tests.refreshFile(u)));
     const out = await api.tests.runTests(new vscode.TestRunRequest(items.map((i) => i!)), token);
-    assert.equal(out.get(ok.toString())?.state, 'passed');
+    assert.equal(out.get(`${ok}#0`)?.state, 'passed');
+    assert.equal(out.get(ok.toString()), undefined, 'the file takes its state from its walk');
     const e = out.get(bad.toString());
     assert.equal(e?.state, 'errored');
     assert.equal(e?.messages[0].location?.range.start.line, 3, 'at the write step');

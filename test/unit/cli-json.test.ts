@@ -25,7 +25,7 @@ function results(): ScenarioResult[] {
 }
 
 interface JsonWalk {
-  name: string; line: number; col: number; start: string; pages: number; ret: number; attempts: number; layout: string;
+  name: string; line: number; col: number; start: string; pages: number; ret: number; attempts: number; stale: boolean; layout: string;
   pfns: string[]; decoded: { flags: string[]; pfn: string; order: number; value?: string }[];
   expect: { ok: boolean; retOk: boolean; mismatches: { index: number; address: string; expected: string; actual: string; line: number; col: number }[] } | null;
 }

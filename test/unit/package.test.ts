@@ -18,9 +18,10 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 /** What may ship: bundles, icons/CSS, what "contributes" names (grammars, snippets, schema), manifest, docs. */
 const ALLOWED = [/^dist\//, /^media\//, /^schemas\/[^/]+\.json$/, /^syntaxes\/[^/]+\.json$/,
   /^snippets\/[^/]+\.code-snippets$/, /^language-configuration\.json$/, /^package\.json$/, /^README\.md$/i,
-  /^CHANGELOG\.md$/i, /^LICENSE(\.txt|\.md)?$/i, /^examples\/[^/]+\.hmm\.yaml$/];
+  /^CHANGELOG\.md$/i, /^LICENSE(\.txt|\.md)?$/i, /^examples\/[^/]+\.hmm\.yaml$/,
+  /^kernel\/(README\.md|probe\/(Makefile|[\w-]+\.[ch])|executor\/([\w-]+\.[ch]|PROGRAM\.md)|vm\/([\w-]+\.sh|init|devpriv-6\.1\.config))$/];
 const FORBIDDEN = [/^src\//, /^test\//, /^node_modules\//, /(^|\/)\.vscode-test\//, /^out\//, /^scripts\//,
-  /\.ts$/, /\.vsix$/, /^test-results\//];
+  /\.ts$/, /\.vsix$/, /^test-results\//, /\.(ko|o|mod|cmd|order|symvers)$/];
 
 const rel = (p: string) => p.replace(/^\.\//, '');
 
@@ -74,6 +75,15 @@ test('vsce ls: the .vsix ships only dist/, media/, the files package.json names 
   for (const doc of ['CHANGELOG.md', 'LICENSE', 'README.md']) {
     if (existsSync(join(root, doc))) assert.ok(files.includes(doc), `${doc} is packaged`);
   }
+  // "Verify on kernel" builds the probe and the executor on the user's machine: every source and script of kernel/
+  // ships (and dist/oracle.js, which drives them)
+  const kernelSources = walk(join(root, 'kernel')).map((p) => relative(root, p)).filter((f) => ALLOWED.some((r) => r.test(f)));
+  for (const f of ['kernel/probe/hmm_probe.c', 'kernel/executor/hmm_exec.c', 'kernel/vm/run-qemu.sh', 'kernel/vm/init']) {
+    assert.ok(kernelSources.includes(f), `${f} exists`);
+  }
+  const unshipped = kernelSources.filter((f) => !files.includes(f));
+  assert.deepEqual(unshipped, [], `kernel/ files the oracle needs but the .vsix lacks: ${unshipped.join(', ')}`);
+  assert.ok(files.includes('dist/oracle.js'), 'dist/oracle.js is packaged');
 });
 
 test('vsce package makes a .vsix that installs into VS Code 1.100.3', () => {

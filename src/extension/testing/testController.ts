@@ -1,7 +1,7 @@
 /**
- * Test Explorer: each scenario file is a test item, each walk with an `expect` a child. Running reports pass/fail
- * per walk with the decoded mismatch as the TestMessage at the entry's location. Profiles: as written, snapshot,
- * fault (mode overrides).
+ * Test Explorer: each scenario file is a test item, each walk a child (one without `expect` passes when it runs).
+ * Running reports pass/fail per walk with the decoded mismatch as the TestMessage at the entry's location. Profiles:
+ * as written, snapshot, fault (mode overrides), and one "Verify on …" profile per real kernel (Node host).
  */
 import * as vscode from 'vscode';
 import type { Scenario, WalkMode } from '../../core/scenario/ast';
@@ -185,8 +185,11 @@ export class ScenarioTests implements vscode.Disposable {
       }
       if (files.length === 0 || token.isCancellationRequested || !this.verifier) return outcomes;
       const result = await this.verifier.verify(files, kernel, token);
-      if (!result) {
-        for (const f of files) for (const w of f.group.walks) run.skipped(w);
+      if (result === 'cancelled' || 'error' in result) {
+        for (const f of files) {
+          if (result === 'cancelled') for (const w of f.group.walks) run.skipped(w);
+          else run.errored(f.group.file, new vscode.TestMessage(`cannot verify on ${KERNEL_TITLES[kernel]}: ${result.error}`));
+        }
         return outcomes;
       }
       const where = `${KERNEL_TITLES[kernel]} (${result.kernelRelease})`;

@@ -43,16 +43,19 @@ export class KernelVerifier {
   }
 
   /**
-   * Runs the files on a kernel; undefined when cancelled or impossible (the user was told why). The first use of a
-   * kernel prepares it (downloads; the devpriv-6.1 build takes minutes), with the steps in the progress message.
+   * Runs the files on a kernel: the run, or why there is none (`cancelled`, or an error the user was shown). The
+   * first use of a kernel prepares it (downloads; the devpriv-6.1 build takes minutes), with the steps in the
+   * progress message.
    */
-  async verify(files: readonly VerifyFile[], kernel: KernelTargetId, token?: vscode.CancellationToken): Promise<VerifyRun | undefined> {
+  async verify(files: readonly VerifyFile[], kernel: KernelTargetId, token?: vscode.CancellationToken):
+    Promise<VerifyRun | { error: string } | 'cancelled'> {
     let oracle: OracleModule;
     try {
       oracle = this.module ??= this.load();
     } catch (e) {
-      void vscode.window.showErrorMessage(`HMM: verifying on a real kernel is not available here: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
+      const error = `verifying on a real kernel is not available here: ${e instanceof Error ? e.message : String(e)}`;
+      void vscode.window.showErrorMessage(`HMM: ${error}`);
+      return { error };
     }
     await this.memento.update(LAST_KERNEL, kernel);
     const out = hmmOutput();
@@ -72,11 +75,12 @@ export class KernelVerifier {
         return run;
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        if (abort.signal.aborted) { out.appendLine('verify: cancelled'); return undefined; }
+        if (abort.signal.aborted) { out.appendLine('verify: cancelled'); return 'cancelled' as const; }
         out.appendLine(`verify: ${kernel}: ${msg}`);
-        const action = await vscode.window.showErrorMessage(`HMM: cannot verify on ${KERNEL_TITLES[kernel]}: ${msg.split('\n')[0]}`, 'Show Output');
-        if (action) out.show(true);
-        return undefined;
+        // the whole message (what is missing and how to get it, or a VM's console tail) is in the output channel
+        void vscode.window.showErrorMessage(`HMM: cannot verify on ${KERNEL_TITLES[kernel]}: ${msg.split('\n')[0]}`, 'Show Output')
+          .then((action) => { if (action) out.show(true); });
+        return { error: msg };
       } finally {
         for (const s of subs) s?.dispose();
       }

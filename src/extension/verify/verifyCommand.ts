@@ -15,7 +15,7 @@ import { resolveTarget } from '../scenario/target';
 import { KERNEL_TITLES, kernelWalkResult, verdictLine, type KernelVerifier } from './kernelVerifier';
 
 export interface VerifyOutcome {
-  readonly status: 'agree' | 'disagree' | 'not-expressible' | 'unavailable' | 'cancelled' | 'invalid';
+  readonly status: 'agree' | 'disagree' | 'not-expressible' | 'unavailable' | 'cancelled' | 'invalid' | 'error';
   readonly reason?: string;
   readonly kernel?: string;
   readonly release?: string;
@@ -75,7 +75,8 @@ export function registerVerifyCommand(context: vscode.ExtensionContext, store: S
     const kernel = await verifier.pickKernel(c);
     if (!kernel) return { status: 'cancelled' };
     const run = await verifier.verify([{ uri: doc.uri, file: displayName(doc.uri), scenario: parsed.scenario }], kernel);
-    if (!run) return { status: 'cancelled', kernel };
+    if (run === 'cancelled') return { status: 'cancelled', kernel };
+    if ('error' in run) return { status: 'error', reason: run.error, kernel };
     const sv = run.verdicts[0];
     storeVerdicts(store, doc.uri, doc.version, kernel, run.kernelRelease, sv);
     const v = sv.walks.find((w) => w.index === ordinal);
