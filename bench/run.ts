@@ -20,6 +20,7 @@ import { memoryWorkloads } from './workloads/memory';
 import { walkWorkloads } from './workloads/walk';
 import { inspectorWorkloads } from './workloads/inspector';
 import { realActivationWorkloads } from './workloads/activation-real';
+import { kernelWorkloads } from './workloads/kernel';
 
 interface Group {
   readonly prefix: string;
@@ -36,6 +37,7 @@ const groups: Group[] = [
   { prefix: 'inspector', run: (c) => inspectorWorkloads(c) },
   { prefix: 'bundle', also: ['activation'], run: (c) => bundleWorkloads(c) },
   { prefix: 'activation', run: (c) => realActivationWorkloads(c) },
+  { prefix: 'kernel', run: (c) => kernelWorkloads(c) },
 ];
 
 function machine() {

@@ -7,7 +7,7 @@
  * A cached kernel is used as it is; without network or apt lists the newest cached one of its kind still serves.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KernelTargetId } from '../core/oracle/targets';
 import { BUILD_PACKAGES, ensurePackages, VM_PACKAGES } from './host';
@@ -96,11 +96,14 @@ async function prepareDebian(id: 'debian-6.1' | 'debian-6.12', o: PrepareOptions
   }
   const dir = join(cacheRoot(), 'kernels', id, abi);
   if (existsSync(join(dir, 'kernel.env'))) return loadPrepared(id, dir, abi);
-  o.log(`${id}: downloading and extracting Debian's ${abi} image and headers into ${dir} (nothing is installed)`);
   mkdirSync(join(cacheRoot(), 'kernels', id), { recursive: true });
-  await mustRun(`downloading ${id}`, 'sh', [join(kernelSourceDir(), 'vm', 'fetch-debian-kernel.sh'), series, dir],
-    { signal: o.signal, onLine: (l) => o.log(`${id}: ${l.replace(/^hmm-lens: /, '')}`) });
-  return loadPrepared(id, dir, abi);
+  return withLock(dir, o, 30 * 60_000, async () => {
+    if (existsSync(join(dir, 'kernel.env'))) return loadPrepared(id, dir, abi);
+    o.log(`${id}: downloading and extracting Debian's ${abi} image and headers into ${dir} (nothing is installed)`);
+    await mustRun(`downloading ${id}`, 'sh', [join(kernelSourceDir(), 'vm', 'fetch-debian-kernel.sh'), series, dir],
+      { signal: o.signal, onLine: (l) => o.log(`${id}: ${l.replace(/^hmm-lens: /, '')}`) });
+    return loadPrepared(id, dir, abi);
+  });
 }
 
 /** The devpriv kernel's cache key part that follows the source version: the config and the build script. */
@@ -128,27 +131,62 @@ async function prepareDevpriv(o: PrepareOptions): Promise<PreparedKernel> {
   const dir = join(cacheRoot(), 'kernels', id, key);
   if (existsSync(join(dir, 'kernel.env'))) return loadPrepared(id, dir, key);
   await ensurePackages(BUILD_PACKAGES, o.log, o.signal);
-  const debs = join(cacheRoot(), 'debs');
-  mkdirSync(debs, { recursive: true });
-  const deb = readdirSync(debs).find((n) => n.startsWith(`linux-source-6.1_${version.replace(/:/g, '%3a')}_`));
-  if (!deb) {
-    o.log(`${id}: downloading linux-source-6.1 ${version}`);
-    await mustRun('apt-get download linux-source-6.1', 'apt-get', ['download', `linux-source-6.1=${version}`], { cwd: debs, signal: o.signal });
-  }
-  const debFile = join(debs, readdirSync(debs).find((n) => n.startsWith('linux-source-6.1_'))!);
-  const src = join(cacheRoot(), 'kernels', id, `${key}.src`);
-  rmSync(src, { recursive: true, force: true });
-  await mustRun('extracting linux-source-6.1', 'dpkg-deb', ['-x', debFile, src], { signal: o.signal });
-  const tarball = join(src, 'usr', 'src', 'linux-source-6.1.tar.xz');
-  o.log(`${id}: building the kernel once (about 8 minutes on 2 cores); it is cached in ${dir}`);
-  try {
-    await mustRun(`building ${id}`, 'sh', [join(kernelSourceDir(), 'vm', 'build-devpriv-kernel.sh'), tarball, dir], {
-      signal: o.signal, onLine: (l) => { if (l.startsWith('hmm-lens: ')) o.log(`${id}: ${l.slice(10)}`); },
-    });
-  } finally {
+  mkdirSync(join(cacheRoot(), 'kernels', id), { recursive: true });
+  return withLock(dir, o, 3 * 60 * 60_000, async () => {
+    if (existsSync(join(dir, 'kernel.env'))) return loadPrepared(id, dir, key);
+    const debs = join(cacheRoot(), 'debs');
+    mkdirSync(debs, { recursive: true });
+    const debName = () => readdirSync(debs).find((n) => n.startsWith(`linux-source-6.1_${version.replace(/:/g, '%3a')}_`) && n.endsWith('.deb'));
+    if (!debName()) {
+      o.log(`${id}: downloading linux-source-6.1 ${version}`);
+      await mustRun('apt-get download linux-source-6.1', 'apt-get', ['download', `linux-source-6.1=${version}`], { cwd: debs, signal: o.signal });
+    }
+    const found = debName();
+    if (!found) throw new OracleError(`${id}: apt-get download linux-source-6.1=${version} left no .deb in ${debs}`);
+    const debFile = join(debs, found);
+    const src = join(cacheRoot(), 'kernels', id, `${key}.src`);
     rmSync(src, { recursive: true, force: true });
+    await mustRun('extracting linux-source-6.1', 'dpkg-deb', ['-x', debFile, src], { signal: o.signal });
+    const tarball = join(src, 'usr', 'src', 'linux-source-6.1.tar.xz');
+    o.log(`${id}: building the kernel once (about 8 minutes on 2 cores); it is cached in ${dir}`);
+    try {
+      await mustRun(`building ${id}`, 'sh', [join(kernelSourceDir(), 'vm', 'build-devpriv-kernel.sh'), tarball, dir], {
+        signal: o.signal, onLine: (l) => { if (l.startsWith('hmm-lens: ')) o.log(`${id}: ${l.slice(10)}`); },
+      });
+    } finally {
+      rmSync(src, { recursive: true, force: true });
+    }
+    return loadPrepared(id, dir, key);
+  });
+}
+
+/**
+ * Runs `make` under a lock folder next to `dir`, so that two processes (two test layers, the editor and the CLI)
+ * never build into the same folder at once: the second waits, then finds the first one's result. A lock older than
+ * `staleMs` (a process that died) is taken over.
+ */
+async function withLock<T>(dir: string, o: PrepareOptions, staleMs: number, make: () => Promise<T>): Promise<T> {
+  const lock = `${dir}.lock`;
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let age = 0;
+      try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
+      if (age > staleMs) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (!told) { o.log(`waiting for another process that prepares ${dir}`); told = true; }
+      if (o.signal?.aborted) throw new OracleError('cancelled');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
-  return loadPrepared(id, dir, key);
+  try {
+    return await make();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Prepares (or finds in the cache) one of the VM kernels, with the host packages the VM needs. */

@@ -46,6 +46,8 @@ export interface VerifyRun {
   /** what makes the run itself fail: kernel log errors, failed probe checks, a module that did not unload … */
   readonly problems: readonly string[];
   readonly timings: { readonly prepareSeconds: number; readonly bootSeconds?: number; readonly runSeconds: number;
+    /** the programs' own time (VM: from `@hmm ready` to the last program's end) */
+    readonly programSeconds?: number;
     readonly walks: number; readonly pages: number };
 }
 
@@ -102,6 +104,13 @@ function counts(planned: readonly Planned[]): { walks: number; pages: number } {
   return { walks, pages };
 }
 
+/** Prepares a VM kernel and what runs in it (the kernel, the executor, the probe built for it), without booting. */
+export async function prepareVm(id: Exclude<KernelTargetId, 'host'>, o: Pick<VerifyOptions, 'log' | 'signal'>): Promise<void> {
+  const kernel = await prepareKernel(id, o);
+  await buildExecutor(o.log, o.signal);
+  await buildProbe(kernel, o.log, o.signal);
+}
+
 async function verifyInVm(inputs: readonly ScenarioInput[], id: Exclude<KernelTargetId, 'host'>, o: VerifyOptions): Promise<VerifyRun> {
   const target = VM_TARGETS[id];
   const t0 = Date.now();
@@ -119,7 +128,7 @@ async function verifyInVm(inputs: readonly ScenarioInput[], id: Exclude<KernelTa
   return {
     target, kernelRelease: report.ready?.release ?? kernel.release, verdicts: judgeAll(planned, report), checks: report.checks,
     ...(selftest ? { selftest } : {}), problems,
-    timings: { prepareSeconds, bootSeconds: vm.bootSeconds, runSeconds: vm.seconds, ...counts(planned) },
+    timings: { prepareSeconds, bootSeconds: vm.bootSeconds, runSeconds: vm.seconds, programSeconds: vm.programSeconds, ...counts(planned) },
   };
 }
 
@@ -164,7 +173,7 @@ async function verifyOnHost(inputs: readonly ScenarioInput[], o: VerifyOptions):
   const report = all.end();
   const problems = runProblems({ ...report, rmmod: undefined, dmesg: [] }, 'host');
   return { target, kernelRelease: info.release, verdicts: judgeAll(planned, report), checks: report.checks, problems,
-    timings: { prepareSeconds, runSeconds: (Date.now() - t1) / 1000, ...counts(planned) } };
+    timings: { prepareSeconds, runSeconds: (Date.now() - t1) / 1000, programSeconds: (Date.now() - t1) / 1000, ...counts(planned) } };
 }
 
 export async function verifyScenarios(inputs: readonly ScenarioInput[], id: KernelTargetId, o: VerifyOptions): Promise<VerifyRun> {

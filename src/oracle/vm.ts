@@ -34,6 +34,8 @@ export interface VmRun {
   readonly report: ConsoleReport;
   /** seconds from QEMU's start to `@hmm ready` */
   readonly bootSeconds?: number;
+  /** seconds from `@hmm ready` to the end of the last program (the programs' own time in the VM) */
+  readonly programSeconds?: number;
   readonly seconds: number;
   /** the console's last lines (kernel and shell output included), for messages */
   readonly tail: readonly string[];
@@ -95,6 +97,7 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
     let panicked = false;
     const started = Date.now();
     let bootSeconds: number | undefined;
+    let lastEnd: number | undefined;
     const killer = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; killer.abort(); }, timeoutMs);
@@ -107,6 +110,7 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
       if (!panicked && line.includes('Kernel panic')) panicked = true;
       reader.line(line.replace(/\r$/, ''));
       if (bootSeconds === undefined && reader.report.ready) bootSeconds = (Date.now() - started) / 1000;
+      if (line.includes('@hmm end ')) lastEnd = (Date.now() - started) / 1000;
       o.onConsole?.(line);
     };
     // the console goes to a file that is followed here (see HMM_VM_CONSOLE in kernel/vm/run-qemu.sh)
@@ -141,7 +145,8 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
       const panic = panicked ? 'the kernel panicked' : `QEMU exited (status ${code}) before the VM finished`;
       throw new OracleError(`${kernel.id}: ${panic}. Console tail:\n${tail}`);
     }
-    return { report, bootSeconds, seconds: (Date.now() - started) / 1000, tail: tailLines };
+    const programSeconds = bootSeconds !== undefined && lastEnd !== undefined ? lastEnd - bootSeconds : undefined;
+    return { report, bootSeconds, programSeconds, seconds: (Date.now() - started) / 1000, tail: tailLines };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -11,15 +11,15 @@ suite('CodeLens', () => {
   suiteSetup(async () => { await hmmApi(); });
   teardown(closeAll);
 
-  test('three actions above each walk, on the walk\'s line', async () => {
+  test('four actions above each walk, on the walk\'s line (Verify on kernel in the Node host)', async () => {
     const uri = await writeFixture('lens.hmm.yaml', BASIC_SCENARIO);
     await open(uri);
     const ls = await lenses(uri);
     const titles = ls.map((l) => l.command?.title);
-    assert.equal(ls.length, 9, `3 walks x 3 lenses, got ${titles.join(', ')}`);
+    assert.equal(ls.length, 12, `3 walks x 4 lenses, got ${titles.join(', ')}`);
     const first = ls.filter((l) => l.range.start.line === lineOf(BASIC_SCENARIO, '- walk:') - 1);
-    assert.deepEqual(first.map((l) => l.command?.command), ['hmm.runSnapshotWalk', 'hmm.runFaultingWalk', 'hmm.inspectWalk']);
-    assert.deepEqual(first.map((l) => l.command?.title), ['$(eye) Run snapshot', '$(run) Run fault', '$(inspect) Inspect']);
+    assert.deepEqual(first.map((l) => l.command?.command), ['hmm.runSnapshotWalk', 'hmm.runFaultingWalk', 'hmm.inspectWalk', 'hmm.verifyWalk']);
+    assert.deepEqual(first.map((l) => l.command?.title), ['$(eye) Run snapshot', '$(run) Run fault', '$(inspect) Inspect', '$(vm) Verify on kernel']);
     assert.equal(first[0].command?.arguments?.[1], 0);
   });
 
@@ -32,7 +32,7 @@ suite('CodeLens', () => {
     assert.equal(summary.walks[0].summary, 'ret 0 · 4 pages');
     const after = await waitFor('the result lens', async () => {
       const ls = await lenses(uri);
-      return ls.length === 10 && ls;
+      return ls.length === 13 && ls;
     });
     const result = after.find((l) => l.command?.title.includes('ret 0'));
     assert.ok(result, after.map((l) => l.command?.title).join(' | '));
@@ -42,7 +42,7 @@ suite('CodeLens', () => {
     await vscode.commands.executeCommand('hmm.runScenario', uri);
     const all = await waitFor('three result lenses', async () => {
       const ls = await lenses(uri);
-      return ls.length === 12 && ls;
+      return ls.length === 15 && ls;
     });
     const failing = all.find((l) => l.range.start.line === lineOf(BASIC_SCENARIO, 'name: wrong on purpose') - 2 && l.command?.title.startsWith('$(error)'));
     assert.ok(failing, all.map((l) => `${l.range.start.line}: ${l.command?.title}`).join(' | '));
