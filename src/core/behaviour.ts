@@ -32,7 +32,9 @@ export interface Behaviour {
   /** ≤5.6 — hmm_vma_handle_pte(): a non-present entry that is not swap, device-private or migration (hwpoison …)
    *  stores values[ERROR] and returns -EFAULT even in a snapshot. 5.7 checks the request first (snapshot: NONE). */
   readonly nonPresentErrorInSnapshot: boolean;
-  /** ≤5.7 — that "everything else" -EFAULT also stores values[ERROR] into the failing entry (5.8: no store). */
+  /** ≤5.6 — that "everything else" -EFAULT also stores values[ERROR] into the failing entry. Removed by "mm/hmm: do
+   *  not set pfns when returning an error code" (Jason Gunthorpe, in the hmm pull for 5.7): from 5.7 the failing
+   *  word keeps its input. */
   readonly storesErrorOnFailure: boolean;
   /** ≤5.6 — hmm_vma_handle_pte(): a special PTE stores values[SPECIAL] and returns -EFAULT even in a snapshot.
    *  (Unreachable with the modelled VMAs: special PTEs live in VM_MIXEDMAP/VM_PFNMAP VMAs, excluded before 5.17.) */
@@ -96,7 +98,7 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     lastMovedByStores: !atLeast(k, 5, 8),
     holeFaultPerPage: !atLeast(k, 5, 7),
     nonPresentErrorInSnapshot: !atLeast(k, 5, 7),
-    storesErrorOnFailure: !atLeast(k, 5, 8),
+    storesErrorOnFailure: !atLeast(k, 5, 7),
     specialEfaultInSnapshot: !atLeast(k, 5, 7),
     snapshotNoVmaHoleNone: !atLeast(k, 5, 7),
     excludedVmaEfaultInSnapshot: !atLeast(k, 5, 7),

@@ -385,6 +385,24 @@ test('hmm_vma_handle_pte, v5.6: a non-present entry that is not swap/device-priv
   assert.equal(w.pfns[2], 0x5000n);
 });
 
+test('hmm_vma_handle_pte, v5.7: a fault that fails on a hwpoison entry leaves the failing word as its input (no values[ERROR] store)', () => {
+  // "mm/hmm: do not set pfns when returning an error code" (Jason Gunthorpe, in the hmm pull for 5.7) removed the
+  // values[ERROR] store that v5.6 makes before returning -EFAULT; v5.7 also checks the request first (a snapshot
+  // reads the hwpoison entry as values[NONE])
+  const [fault, snap] = run('v5.7', `
+  - mmap: { name: buf, pages: 3, prot: rw }
+  - write: { at: buf, pages: 3 }
+  - madvise: { at: buf+1, pages: 1, advice: hwpoison }
+  - walk: { at: buf, pages: 3, mode: fault, pfn_flags_mask: 0xffffffffffffffff, input: { buf+1: 0x5003, buf+2: 0x5000 } }
+  - walk: { at: buf, pages: 3, mode: snapshot }
+`, TABLE);
+  assert.equal(fault.ret, -14);
+  assert.equal(fault.pfns[1], 0x5003n, 'the failing word keeps its input');
+  assert.equal(fault.pfns[2], 0x5000n);
+  assert.equal(snap.ret, 3);
+  assert.equal(snap.pfns[1], 0x8n, 'values[NONE] of the table: no request, no error');
+});
+
 test('hmm_range_fault, v5.5–v5.7: success returns (last - start) >> PAGE_SHIFT, with `last` moved by the stores', () => {
   // Both v5.6 (read directly) and v5.7 (the file the 5.8 "return 0 or -errno" patch was made against) move `last`
   // to the end of every PTE loop, PMD/PUD/hugetlb fill and excluded-VMA fill, to the START of a hole stored
