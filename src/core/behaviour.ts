@@ -4,8 +4,8 @@
  * Each switch names the release where the behaviour changed (the first release with the new behaviour) and the
  * kernel function whose behaviour it follows. A release id between two changes behaves like the older change.
  * Where the release could not be pinned exactly the comment says so (≈) and which side we chose.
- * Releases before 5.5 are modelled like 5.6 (the walk_page_range()/test_walk structure arrived in 5.5; of the
- * per-VMA loop of 4.17–5.4 only the clearing of [last, end) on error is modelled).
+ * Releases before 5.5 are modelled like 5.6 (the walk_page_range()/test_walk structure arrived in 5.5) with the
+ * per-VMA loop of 4.17–5.4 where it differs: its VMA checks (`perVmaLoop`) and the clearing of [last, end) on error.
  */
 import { atLeast, isKernelError, parseKernelId, type KernelVersion } from './kernel-id';
 
@@ -21,6 +21,11 @@ export interface Behaviour {
   /** ≤5.4 — the per-VMA loop of hmm_range_fault() clears [last, end) to values[NONE] on error (hmm_pfns_clear).
    *  Removed in 5.5 by "mm/hmm: make full use of walk_page_range()" (the walk_page_range()/test_walk rework). */
   readonly clearsOnError: boolean;
+  /** ≤5.4 — the per-VMA loop of hmm_range_fault() (removed by "mm/hmm: make full use of walk_page_range()" in 5.5)
+   *  checks each VMA before walking it: VM_IO/VM_PFNMAP/VM_MIXEDMAP → -EFAULT at once (nothing cleared); no VM_READ →
+   *  the WHOLE range is cleared to values[NONE] (hmm_pfns_clear(range->start, range->end)) and -EPERM is returned,
+   *  in a snapshot too. */
+  readonly perVmaLoop: boolean;
   /** ≤5.7 — hmm_vma_walk.last is moved by the stores: to the end of each PTE loop, PMD/PUD/hugetlb fill and
    *  excluded-VMA fill, to the START of a hole stored without a fault, to the address of a fault. The `long` success
    *  value is (last - start) >> PAGE_SHIFT, so a range ending in an unfaulted hole counts short. */
@@ -95,6 +100,7 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     legacyEncoding: !atLeast(k, 5, 8),
     returnsPageCount: !atLeast(k, 5, 8),
     clearsOnError: !atLeast(k, 5, 5),
+    perVmaLoop: !atLeast(k, 5, 5),
     lastMovedByStores: !atLeast(k, 5, 8),
     holeFaultPerPage: !atLeast(k, 5, 7),
     nonPresentErrorInSnapshot: !atLeast(k, 5, 7),

@@ -385,6 +385,43 @@ test('hmm_vma_handle_pte, v5.6: a non-present entry that is not swap/device-priv
   assert.equal(w.pfns[2], 0x5000n);
 });
 
+test('hmm_range_fault, ≤v5.4 (per-VMA loop): a VMA without VM_READ clears the WHOLE range to values[NONE] and returns -EPERM, in a snapshot too', () => {
+  // v5.4's hmm_range_fault() checks each VMA before walking it: !(vm_flags & VM_READ) → hmm_pfns_clear(range,
+  // range->pfns, range->start, range->end); return -EPERM. Removed in 5.5 by "mm/hmm: make full use of
+  // walk_page_range()", which moved the check into hmm_vma_walk_test (5.5/5.6: values[NONE] fill, walk goes on)
+  const body = `
+  - mmap: { name: a, pages: 2, prot: rw }
+  - mmap: { name: b, at: a+2, pages: 2, prot: none }
+  - mmap: { name: c, at: a+4, pages: 2, prot: rw }
+  - write: { at: a, pages: 2 }
+  - write: { at: c, pages: 2 }
+  - walk: { at: a, pages: 6, mode: snapshot, pfn_flags_mask: 0xffffffffffffffff, input: { c: 0x5000 } }
+  - walk: { at: a, pages: 6, mode: fault }
+`;
+  const [snap, fault] = run('v5.4', body, TABLE);
+  assert.equal(snap.ret, -1);
+  assert.deepEqual([...snap.pfns], [8n, 8n, 8n, 8n, 8n, 8n], 'every entry, the stored ones before the VMA and the inputs after it');
+  assert.equal(fault.ret, -1);
+  assert.deepEqual([...fault.pfns], [8n, 8n, 8n, 8n, 8n, 8n]);
+  // v5.5 walks on: values[NONE] over the PROT_NONE VMA only, the others are stored
+  const [snap55] = run('v5.5', body, TABLE);
+  assert.equal(snap55.ret, 6);
+  assert.deepEqual([...snap55.pfns].map((w) => w & 0x3n), [3n, 3n, 0n, 0n, 3n, 3n]);
+  assert.deepEqual([...snap55.pfns].slice(2, 4), [8n, 8n]);
+});
+
+test('hmm_range_fault, ≤v5.4 (per-VMA loop): a VM_IO/VM_PFNMAP VMA is -EFAULT before it is walked; nothing is cleared', () => {
+  const [w] = run('v5.4', `
+  - mmap: { name: a, pages: 2, prot: rw }
+  - mmap: { name: d, at: a+2, pages: 2, prot: rw, flags: [shared, file, io, pfnmap] }
+  - write: { at: a, pages: 2 }
+  - walk: { at: a, pages: 4, mode: snapshot, pfn_flags_mask: 0xffffffffffffffff, input: { d+1: 0x5000 } }
+`, TABLE);
+  assert.equal(w.ret, -14);
+  assert.deepEqual([...w.pfns].slice(0, 2).map((x) => x & 0x3n), [3n, 3n], 'the pages of the VMA before it keep their outputs');
+  assert.deepEqual([...w.pfns].slice(2), [0n, 0x5000n], 'the device VMA\'s entries keep their inputs');
+});
+
 test('hmm_vma_handle_pte, v5.7: a fault that fails on a hwpoison entry leaves the failing word as its input (no values[ERROR] store)', () => {
   // "mm/hmm: do not set pfns when returning an error code" (Jason Gunthorpe, in the hmm pull for 5.7) removed the
   // values[ERROR] store that v5.6 makes before returning -EFAULT; v5.7 also checks the request first (a snapshot

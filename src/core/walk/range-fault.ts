@@ -11,6 +11,7 @@ export function hmmRangeFault(ws: WalkState): number {
   const n = ws.end - ws.start;
   ws.last = ws.start;
   ws.failVpn = -1;
+  ws.loopReturned = false;
   let ret: number;
   while (true) {
     if (ws.sub && p.notifier.checkRetry(ws.sub, ws.notifierSeq)) {
@@ -25,7 +26,7 @@ export function hmmRangeFault(ws: WalkState): number {
     if (ret !== -EBUSY) break;
     ws.attempt++;
   }
-  if (ret < 0 && ws.b.clearsOnError) {
+  if (ret < 0 && ws.b.clearsOnError && !ws.loopReturned) {
     const i = ws.idx(ws.last);
     ws.enc.storeNone(ws.w32, i, n);
     ws.event('hmm_range_fault', i, n, 'error', 'clear [last, end) to values[NONE]',

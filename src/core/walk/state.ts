@@ -60,6 +60,8 @@ export class WalkState {
   faulted = 0;
   /** the page whose fault failed (≤5.6 error clearing) */
   failVpn = -1;
+  /** ≤5.4: the per-VMA loop returned before walking (its own clearing done): no [last, end) clearing on top */
+  loopReturned = false;
 
   constructor(
     readonly p: Process,
