@@ -66,6 +66,10 @@ export interface Behaviour {
   readonly markersNoneLike: 'none' | 'all' | 'uffd-wp';
   /** Release where each PTE marker kind first exists: uffd-wp 5.19, poisoned (swapin-error marker) ≈6.2, guard 6.13. */
   readonly markerKinds: ReadonlySet<'guard' | 'uffd_wp' | 'poisoned'>;
+  /** ≥6.4 — uffd-wp markers in private anonymous memory (UFFD_FEATURE_WP_UNPOPULATED, "mm/uffd:
+   *  UFFD_FEATURE_WP_UNPOPULATED"). Before, pte_install_uffd_wp_if_needed() (zap) and change_pte_range()
+   *  (UFFDIO_WRITEPROTECT) install uffd-wp markers only in file-backed VMAs (shmem, hugetlbfs). */
+  readonly uffdWpMarkersInAnon: boolean;
   /** ≈6.0 (mm-hotfixes 2022-07-29, "fault non-owner device private entries") — hmm_vma_handle_pte() faults a
    *  device-private entry of another owner (migrate_to_ram) instead of returning -EFAULT. */
   readonly faultNonOwnerDevicePrivate: boolean;
@@ -115,6 +119,7 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     deviceExclusive: atLeast(k, 5, 14),
     markersNoneLike: atLeast(k, 6, 19) ? 'uffd-wp' : atLeast(k, 5, 19) ? 'all' : 'none',
     markerKinds,
+    uffdWpMarkersInAnon: atLeast(k, 6, 4),
     faultNonOwnerDevicePrivate: atLeast(k, 6, 0),
     absentPmdDevicePrivate: atLeast(k, 6, 18),
     deviceThpMigration: atLeast(k, 6, 19),

@@ -77,6 +77,24 @@ test('PTE markers do not exist before v5.19 (uffd-wp), ≈v6.2 (poisoned), v6.13
   assert.ok(g.diagnostics.some((d) => d.severity === 'error' && /v6\.13/.test(d.message)));
 });
 
+test('uffd-wp markers: shmem from v5.19, private anonymous memory only from v6.4 (UFFD_FEATURE_WP_UNPOPULATED)', () => {
+  // v5.19–v6.3: pte_install_uffd_wp_if_needed() and change_pte_range() install markers only where
+  // !vma_is_anonymous(); "mm/uffd: UFFD_FEATURE_WP_UNPOPULATED" (v6.4) lets anonymous VMAs have them. The real
+  // kernels agree (test/kernel: Debian 6.1 leaves no marker in anonymous memory, Debian 6.12 does)
+  const anon = (k: string) => runAll(k, `
+  - mmap: { name: buf, pages: 1, prot: rw }
+  - set: { at: buf, pte: { state: marker, kind: uffd_wp } }
+`);
+  const e = anon('v6.3').diagnostics.find((d) => d.severity === 'error');
+  assert.match(e?.message ?? '', /uffd-wp markers exist in private anonymous memory from v6\.4 \(UFFD_FEATURE_WP_UNPOPULATED\); on v6\.3 only shmem/);
+  assert.deepEqual(anon('v6.4').diagnostics.filter((d) => d.severity === 'error'), []);
+  const shmem = runAll('v5.19', `
+  - mmap: { name: buf, pages: 1, prot: rw, flags: [shared, anonymous] }
+  - set: { at: buf, pte: { state: marker, kind: uffd_wp } }
+`);
+  assert.deepEqual(shmem.diagnostics.filter((d) => d.severity === 'error'), []);
+});
+
 // ------------------------------------------------------------------------------------------ protnone / zero
 
 test('hmm_vma_handle_pte, v5.8+: a protnone (NUMA hint) PTE is stored as its pfn with no flag at all; a fault restores it', () => {

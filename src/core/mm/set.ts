@@ -61,6 +61,9 @@ function check(p: Process, v: Vma, spec: PteStateSpec): void {
       const since = spec.marker === 'uffd_wp' ? 'v5.19' : spec.marker === 'poisoned' ? 'v6.2 (swapin-error marker, named poisoned in 6.5)' : 'v6.13 (MADV_GUARD_INSTALL)';
       if (!p.b.markerKinds.has(spec.marker)) no(`PTE markers of kind ${spec.marker} exist from ${since}; kernel ${p.b.kernel.id} has none`);
       if (special) no('markers are not installed in driver mappings');
+      if (spec.marker === 'uffd_wp' && isAnon(v) && !p.b.uffdWpMarkersInAnon) {
+        no(`uffd-wp markers exist in private anonymous memory from v6.4 (UFFD_FEATURE_WP_UNPOPULATED); on ${p.b.kernel.id} only shmem and hugetlbfs mappings get them (zap and UFFDIO_WRITEPROTECT skip anonymous VMAs): map it [shared, anonymous]`);
+      }
       return;
     }
   }
