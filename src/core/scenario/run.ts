@@ -39,10 +39,22 @@ export const DEFAULT_MAX_PAGES = 16_777_216;
 
 const START: SourcePos = { line: 1, col: 1, endLine: 1, endCol: 1 };
 
+/**
+ * A step that names a mapping whose own mmap failed: the mmap's problem was reported once, so this is not a new error
+ * (a step is skipped silently; a walk gets a warning saying why it has no result).
+ */
+export class MissingMappingError extends SimError {
+  constructor(readonly mapping: string, readonly mmapLine: number) {
+    super(`mapping "${mapping}" was not created (its mmap at line ${mmapLine} failed)`, 'warning');
+  }
+}
+
 /** Runs a scenario's steps on one simulated process; runScenario drives it, the real-kernel lowering too. */
 export class ScenarioRunner {
   readonly diagnostics: ScenarioDiagnostic[] = [];
   readonly names = new Map<string, { vpn: number; pages: number }>();
+  /** mappings whose mmap failed, with the mmap's position */
+  readonly failedNames = new Map<string, SourcePos>();
   constructor(readonly s: Scenario, readonly p: Process, readonly b: Behaviour, readonly layout: PfnLayout,
     readonly maxPages: number) {}
 
@@ -59,6 +71,8 @@ export class ScenarioRunner {
       return Number(a.value / BigInt(ps));
     }
     const m = this.names.get(a.name);
+    const failed = m ? undefined : this.failedNames.get(a.name);
+    if (failed) throw new MissingMappingError(a.name, failed.line);
     if (!m) throw new SimError(`unknown mapping "${a.name}"; mappings named so far: ${[...this.names.keys()].join(', ') || 'none'}`);
     return m.vpn + a.offsetPages;
   }
@@ -85,9 +99,15 @@ export class ScenarioRunner {
     this.checkTouch(st);
     switch (st.op) {
       case 'mmap': {
-        const start = st.at ? this.vpn(st.at) : undefined;
-        if (start !== undefined) this.checkRange(start, st.pages);
-        const vpn = doMmap(p, { start, pages: st.pages, prot: st.prot, flags: st.flags });
+        let vpn: number;
+        try {
+          const start = st.at ? this.vpn(st.at) : undefined;
+          if (start !== undefined) this.checkRange(start, st.pages);
+          vpn = doMmap(p, { start, pages: st.pages, prot: st.prot, flags: st.flags });
+        } catch (e) {
+          if (st.name) this.failedNames.set(st.name, st.pos);
+          throw e;
+        }
         if (st.name) this.names.set(st.name, { vpn, pages: st.pages });
         return `mmap ${st.pages} pages at ${p.addr(vpn)}`;
       }
@@ -107,6 +127,7 @@ export class ScenarioRunner {
     try {
       return fn();
     } catch (e) {
+      if (e instanceof MissingMappingError) return undefined;
       if (e instanceof SimError) {
         this.diag(pos, e.message, e.severity);
         return e.severity === 'warning' ? e.message : undefined;
