@@ -81,6 +81,10 @@ export interface Behaviour {
    *  (Reviewers on the HMM_PFN_DEVICE_PRIVATE thread: "support for 2M device pages … in the 6.19 PR, but
    *  hmm_vma_handle_absent_pmd is already upstream".) */
   readonly deviceThpMigration: boolean;
+  /** ≥6.13 — do_huge_pmd_wp_page() → do_huge_zero_wp_pmd(): a write fault on the huge zero PMD installs a new
+   *  PMD-mapped THP (under an MMU_NOTIFY_CLEAR invalidation of the PMD) instead of splitting the PMD into zero-page
+   *  PTEs and copying the one page written ("mm: allocate THP on hugezeropage wp-fault", commit 1ced09e0331f). */
+  readonly hugeZeroWpAllocatesThp: boolean;
   /** ≥6.16 — every store keeps the input's HMM_PFN_INOUT_FLAGS (when the layout has them). */
   readonly stickyInout: boolean;
   /** ≈5.19 — change_pte_range()/can_change_pte_writable(): mprotect(PROT_WRITE) maps exclusive anonymous pages
@@ -124,6 +128,7 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     absentPmdDevicePrivate: atLeast(k, 6, 18),
     deviceThpMigration: atLeast(k, 6, 19),
     stickyInout: atLeast(k, 6, 16),
+    hugeZeroWpAllocatesThp: atLeast(k, 6, 13),
     mprotectUpgradesExclusiveAnon: atLeast(k, 5, 19),
     swapinWritableOnRead: atLeast(k, 6, 11),
     mprotectNotifierLevel: atLeast(k, 6, 5) ? 'pud' : 'pmd',

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZERO_PFN, formatDiagnostic } from '../../src/core/index';
 import {
-  DMA_MAPPED, P2PDMA, P2PDMA_BUS, VALID, faultedPages, kinds, order53, order56, pfn53, run, runAll,
+  DMA_MAPPED, FLAGS3, P2PDMA, P2PDMA_BUS, VALID, WRITE, faultedPages, kinds, order53, order56, pfn53, run, runAll,
 } from './fidelity-helpers';
 
 const MARKERS = `
@@ -517,4 +517,23 @@ test('hmm_range_fault ≤v5.7 returns (last - start) pages; hmm_vma_handle_pmd s
     assert.equal(w.ret, 1024, `${kernel}: every page counted`);
     assert.ok(w.trace.some((e) => e.kind === 'during'), `${kernel}: the during step ran`);
   }
+});
+
+test('do_huge_pmd_wp_page: a write to the huge zero page splits it up to v6.12; from v6.13 do_huge_zero_wp_pmd installs a THP', () => {
+  // "mm: allocate THP on hugezeropage wp-fault" (commit 1ced09e0331f, v6.13). Debian's 6.1 and 6.12 kernels split
+  // (test/conformance/versions/huge_zero_write_v6.12 agrees with them in test/kernel)
+  const body = `
+  - mmap: { name: buf, pages: 512, prot: rw }
+  - madvise: { at: buf, pages: 512, advice: hugepage }
+  - read: { at: buf }
+  - write: { at: buf+3 }
+  - walk: { at: buf, pages: 512, mode: snapshot }
+`;
+  const [old] = run('v6.12', body);
+  assert.deepEqual(kinds(old).slice(0, 5), ['V', 'V', 'V', 'VW', 'V']);
+  assert.equal(order56(old.pfns[3]), 0);
+  assert.equal(old.pfns[0] & ((1n << 52n) - 1n), BigInt(ZERO_PFN));
+  const [neu] = run('v6.13', body);
+  assert.ok([...neu.pfns].every((w) => (w & FLAGS3) === (VALID | WRITE) && order56(w) === 9), 'VALID WRITE order=9 on every page');
+  assert.equal(neu.pfns[1] - neu.pfns[0], 1n, 'one THP: consecutive pfns');
 });

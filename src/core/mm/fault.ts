@@ -100,10 +100,20 @@ function pmdLeafFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
       }
       splitPmd(p, vpn, 'write to a THP shared with a forked child');
       return pteFault(p, vma, vpn, write);
-    case 'huge_zero':
+    case 'huge_zero': {
       if (!write) return ok('huge zero page already mapped');
+      if (p.b.hugeZeroWpAllocatesThp) {
+        // do_huge_zero_wp_pmd(): a new THP replaces the huge zero PMD under an invalidation of the whole PMD
+        const pfn = p.phys.allocRam(g.pmdOrder);
+        if (pfn !== undefined) {
+          p.invalidate('CLEAR', start, start + g.pmdPages, 'write to the huge zero page (do_huge_zero_wp_pmd)');
+          p.pt.setPmdSlot(start, mkLeaf('thp', pfn, true));
+          return ok('a new THP replaces the huge zero page, mapped writable by the PMD (do_huge_zero_wp_pmd; invalidates the PMD)');
+        }
+      }
       splitPmd(p, vpn, 'write to the huge zero page');
       return pteFault(p, vma, vpn, write);
+    }
     case 'device_private': {
       const dev = p.deviceName(leaf.dev ?? 0);
       const pfn = p.phys.allocRam(g.pmdOrder);

@@ -15,6 +15,8 @@ const ADDR_NAME_RE = /^([A-Za-z_][A-Za-z0-9_.-]*?)\s*(?:\+\s*([0-9]+|0x[0-9a-fA-
 export interface NameScope {
   readonly defined: Map<string, { readonly pages: number; readonly pos: SourcePos }>;
   readonly all: Map<string, SourcePos>;
+  /** names of mmap steps that are themselves invalid (reported there): a later reference is no new error */
+  readonly invalid: Map<string, SourcePos>;
 }
 
 export function parseAddressText(text: string): { abs: bigint } | { name: string; offset: bigint } | undefined {
@@ -73,6 +75,8 @@ export function checkAddress(ctx: ParseCtx, parsed: NonNullable<ReturnType<typeo
     return undefined;
   }
   if (!scope.defined.has(parsed.name)) {
+    const broken = scope.invalid.get(parsed.name);
+    if (broken && broken.line < pos.line) return undefined;
     const later = scope.all.get(parsed.name);
     if (later) {
       ctx.error(pos, `${what}: mapping "${parsed.name}" is used before the mmap step that names it (line ${later.line})`);

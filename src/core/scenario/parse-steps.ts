@@ -67,6 +67,17 @@ export function stepHead(ctx: ParseCtx, item: YNode, where: string): { op: StepO
   return { op: op as StepOp, body: n.items[0].value as YNode, pos: ctx.pos(n.items[0]), keyPos: ctx.pos(k) };
 }
 
+/** `prot`: one of PROTS; a write-only protection gets its own explanation. */
+export function readProt(ctx: ParseCtx, e: Entry): Prot | undefined {
+  const n = ctx.resolve(e.value);
+  const text = n && isScalar(n) ? scalarText(n) : undefined;
+  if (text === 'w' || text === 'wx') {
+    ctx.error(ctx.pos(n, e.pos), `prot "${text}": there is no write-only protection here (on x86-64 PROT_WRITE implies PROT_READ, and hmm_range_fault() treats a VMA without VM_READ as unmirrorable); use ${text === 'w' ? 'rw' : 'rwx'}`);
+    return undefined;
+  }
+  return ctx.enumOf(e.value, 'prot', PROTS, e.pos);
+}
+
 /** `pages`: a whole number ≥ 1 within the step limit. */
 export function readPages(ctx: ParseCtx, e: Entry | undefined, what: string): number | undefined {
   if (!e) return undefined;
@@ -242,7 +253,7 @@ export function parseSpaceStep(ctx: ParseCtx, env: ScenarioEnv, op: Exclude<Step
       const at = addr(ctx, env, m, 'mmap', pos, false);
       const pages = readPages(ctx, ctx.required(m, 'pages', 'mmap', pos), 'mmap pages');
       const pe = ctx.required(m, 'prot', 'mmap', pos);
-      const prot = pe ? ctx.enumOf(pe.value, 'prot', PROTS, pe.pos) : undefined;
+      const prot = pe ? readProt(ctx, pe) : undefined;
       const flags = mmapFlags(ctx, env, m, pages, at, pos);
       checkRangeEnd(ctx, at, pages, env.pageSize, 'mmap');
       env.counts.mappings++;
@@ -250,6 +261,7 @@ export function parseSpaceStep(ctx: ParseCtx, env: ScenarioEnv, op: Exclude<Step
         ctx.error(pos, limitMessage('maxMappings', `mmap step number ${env.counts.mappings}`, ctx.limits.maxMappings, 'mappings (the kernel\'s default vm.max_map_count)'));
       }
       if (name !== undefined && pages !== undefined) env.scope.defined.set(name, { pages, pos });
+      else if (name !== undefined) env.scope.invalid.set(name, pos);
       if (ctx.errorCount > before || pages === undefined || prot === undefined || !flags) return undefined;
       return { op, pos, ...(name !== undefined ? { name } : {}), ...(at ? { at } : {}), pages, prot, flags };
     }
@@ -264,7 +276,7 @@ export function parseSpaceStep(ctx: ParseCtx, env: ScenarioEnv, op: Exclude<Step
         if (op === 'munmap' || op === 'read' || op === 'write') step = { op, pos, at, pages };
         else if (op === 'mprotect') {
           const prE = ctx.required(m, 'prot', 'mprotect', pos);
-          const prot = prE ? ctx.enumOf(prE.value, 'prot', PROTS, prE.pos) : undefined;
+          const prot = prE ? readProt(ctx, prE) : undefined;
           if (prot) step = { op, pos, at, pages, prot };
         } else if (op === 'madvise') {
           const ae = ctx.required(m, 'advice', 'madvise', pos);
@@ -283,7 +295,7 @@ export function parseSpaceStep(ctx: ParseCtx, env: ScenarioEnv, op: Exclude<Step
         }
       } else {
         // still check the remaining fields so every error is reported at once
-        if (op === 'mprotect' && m.get('prot')) ctx.enumOf(m.get('prot')?.value, 'prot', PROTS, pos);
+        if (op === 'mprotect' && m.get('prot')) readProt(ctx, m.get('prot')!);
         if (op === 'madvise' && m.get('advice')) ctx.enumOf(m.get('advice')?.value, 'advice', ADVICES, pos);
         if (op === 'migrate') device(ctx, env, ctx.required(m, 'to', 'migrate', pos), 'migrate to', ['system']);
         if (op === 'exclusive') device(ctx, env, ctx.required(m, 'device', 'exclusive', pos), 'exclusive device');

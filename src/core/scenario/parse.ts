@@ -195,7 +195,8 @@ function parseUnsafe(input: string, file: string, limits: ScenarioLimits): Parse
   }
 
   // steps
-  const scope: NameScope = { defined: new Map(), all: collectNames(ctx, top.get('steps')?.value) };
+  const names = collectNames(ctx, top.get('steps')?.value);
+  const scope: NameScope = { defined: new Map(), all: names.all, invalid: names.malformed };
   const env: ScenarioEnv = { pageSize, devices, scope, layout, vocab: layout ? vocabularyFor(layout, devices) : undefined,
     counts: { steps: 0, mappings: 0, walks: 0, expected: 0 }, walkNames: new Map() };
   const steps: Step[] = [];
@@ -227,24 +228,38 @@ function parseUnsafe(input: string, file: string, limits: ScenarioLimits): Parse
 }
 
 /** Names given by mmap steps anywhere in the file (for "used before it is defined" messages). */
-function collectNames(ctx: ParseCtx, steps: YNode): Map<string, SourcePos> {
-  const out = new Map<string, SourcePos>();
+/**
+ * The mapping names of every mmap step, for "used before the mmap step that names it"; and (`malformed`) the names of
+ * mmap steps written with their fields beside `mmap:` instead of under it (`- mmap:\n  name: buf`), which the
+ * step parser rejects: a later reference to such a name is no new error.
+ */
+function collectNames(ctx: ParseCtx, steps: YNode): { all: Map<string, SourcePos>; malformed: Map<string, SourcePos> } {
+  const all = new Map<string, SourcePos>();
+  const malformed = new Map<string, SourcePos>();
   const n = ctx.resolve(steps);
-  if (!n || !isSeq(n)) return out;
-  for (const it of n.items as YNode[]) {
-    if (!it || !isMap(it) || it.items.length !== 1) continue;
-    const p = it.items[0];
-    const k = p.key as YNode;
-    if (!k || !isScalar(k) || k.value !== 'mmap' || !isMap(p.value)) continue;
-    for (const q of p.value.items) {
+  if (!n || !isSeq(n)) return { all, malformed };
+  const nameOf = (items: readonly { key: unknown; value: unknown }[]): { name: string; pos: SourcePos } | undefined => {
+    for (const q of items) {
       const qk = q.key as YNode;
       const qv = q.value as YNode;
-      if (qk && isScalar(qk) && qk.value === 'name' && qv && isScalar(qv) && typeof qv.value === 'string' && !out.has(qv.value)) {
-        out.set(qv.value, ctx.pos(qv));
-      }
+      if (qk && isScalar(qk) && qk.value === 'name' && qv && isScalar(qv) && typeof qv.value === 'string') return { name: qv.value, pos: ctx.pos(qv) };
     }
+    return undefined;
+  };
+  for (const it of n.items as YNode[]) {
+    if (!it || !isMap(it)) continue;
+    const isMmap = (p: { key: unknown }) => { const k = p.key as YNode; return !!k && isScalar(k) && k.value === 'mmap'; };
+    if (it.items.length !== 1) {
+      const named = it.items.some(isMmap) ? nameOf(it.items) : undefined;
+      if (named && !malformed.has(named.name)) malformed.set(named.name, named.pos);
+      continue;
+    }
+    const p = it.items[0];
+    if (!isMmap(p) || !isMap(p.value)) continue;
+    const named = nameOf(p.value.items);
+    if (named && !all.has(named.name)) all.set(named.name, named.pos);
   }
-  return out;
+  return { all, malformed };
 }
 
 const LEGACY_FLAG_KEYS = ['VALID', 'WRITE', 'DEVICE_PRIVATE'] as const;
