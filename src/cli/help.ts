@@ -14,6 +14,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
 export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'on', value: true, arg: 'KERNEL', help: 'debian-6.1, debian-6.12, devpriv-6.1 (VMs) or host (this machine\'s probe)' },
   { name: 'json', value: false, help: 'print one JSON document (verdicts, differing pages, probe checks, timings)' },
+  { name: 'words', value: false, help: 'with --json: both sides\' words of every expressible walk' },
   { name: 'selftest', value: false, help: 'also run the kernel\'s own hmm-tests selftest (devpriv-6.1) and report each test' },
   { name: 'help', value: false, help: 'show this help' },
 ];

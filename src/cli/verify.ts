@@ -4,6 +4,7 @@ import { tally, summaryLine, verdictsToJson, verdictText } from '../core/oracle/
 import { isTargetId, TARGET_IDS } from '../core/oracle/targets';
 import { DEFAULT_LIMITS } from '../core/scenario/limits';
 import { parseScenario } from '../core/scenario/parse';
+import { runScenario } from '../core/scenario/run';
 import { OracleError } from '../oracle/run';
 import { verifyScenarios, type ScenarioInput } from '../oracle/verify';
 import { optFlag, optString, UsageError, type ParsedArgs } from './args';
@@ -18,6 +19,8 @@ export async function verifyCommand(args: ParsedArgs, io: CliIo): Promise<number
   if (!isTargetId(on)) throw new UsageError(`unknown kernel "${on}" for --on; expected ${TARGET_IDS.join(', ')}`);
   if (args.positional.length === 0) throw new UsageError('verify needs at least one FILE or directory (e.g. hmm-lens verify examples/ --on debian-6.1)');
   const json = optFlag(args, 'json');
+  const words = optFlag(args, 'words');
+  if (words && !json) throw new UsageError('--words adds the words to the JSON document: use it with --json');
   const selftest = optFlag(args, 'selftest');
   const { files, problems } = expandFiles(io, args.positional);
   for (const p of problems) io.err(`hmm-lens: error: ${p}\n`);
@@ -31,7 +34,12 @@ export async function verifyCommand(args: ParsedArgs, io: CliIo): Promise<number
     } else {
       const parsed = parseScenario(new TextDecoder().decode(io.readFile(file)), file);
       diags = parsed.diagnostics;
-      if (parsed.scenario && !diags.some((d) => d.severity === 'error')) inputs.push({ file, scenario: parsed.scenario });
+      if (parsed.scenario && !diags.some((d) => d.severity === 'error')) {
+        inputs.push({ file, scenario: parsed.scenario });
+        // as `run` does: a step the simulator refuses at the file's own kernel makes the file invalid (its walks are
+        // still verified; the kernel's release may well accept the step)
+        diags = [...diags, ...runScenario(parsed.scenario).diagnostics];
+      }
     }
     for (const d of diags) if (d.severity === 'error') io.err(`${formatDiagnostic(d)}\n`);
     if (diags.some((d) => d.severity === 'error')) invalid = true;
@@ -48,7 +56,7 @@ export async function verifyCommand(args: ParsedArgs, io: CliIo): Promise<number
   }
   const t = tally(run.verdicts);
   if (json) {
-    io.out(`${JSON.stringify(verdictsToJson(run.verdicts, {
+    io.out(`${JSON.stringify(verdictsToJson(run.verdicts, words, {
       kernel: { on, release: run.kernelRelease, simulatedAs: run.target.release },
       checks: run.checks, ...(run.selftest ? { selftest: run.selftest } : {}), problems: run.problems, timings: run.timings,
     }), null, 2)}\n`);

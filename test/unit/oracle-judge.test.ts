@@ -109,8 +109,12 @@ test('judge: a flag that differs is a disagreement naming the page, both words d
   assert.match(text, /DISAGREE +walk "w2" \(line 11\)/);
   assert.equal(verdictText(v)[1], '  agree             walk "w1" (line 9)');
   assert.match(text, /page 600 at 0x7f0000258000: the flags differ/);
-  const json = verdictsToJson([v]) as { summary: { line: string } };
+  const json = verdictsToJson([v]) as { summary: { line: string }; files: { walks: { kernel: { pfns?: string[] } }[] }[] };
   assert.equal(json.summary.line, '2 walks · 1 agree · 1 disagree · 0 not expressible');
+  assert.equal(json.files[0].walks[1].kernel.pfns, undefined, 'words only with --words');
+  const withWords = verdictsToJson([v], true) as { files: { walks: { kernel: { pfns: string[] }; simulator: { pfns: string[] } }[] }[] };
+  assert.equal(withWords.files[0].walks[1].kernel.pfns.length, 1024);
+  assert.match(withWords.files[0].walks[1].simulator.pfns[0], /^0x[0-9a-f]{16}$/);
 });
 
 test('judge: the return code and the number of calls must be exact', () => {

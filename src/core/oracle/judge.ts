@@ -148,7 +148,8 @@ export function verdictText(v: ScenarioVerdict): string[] {
 }
 
 /** The JSON form of verdicts (`hmm-lens verify --json`): u64 values as hex strings. */
-export function verdictsToJson(vs: readonly ScenarioVerdict[], extra: Record<string, unknown> = {}): unknown {
+export function verdictsToJson(vs: readonly ScenarioVerdict[], words = false, extra: Record<string, unknown> = {}): unknown {
+  const hexWords = (w: BigUint64Array) => Array.from(w, hex);
   const t = tally(vs);
   return {
     ...extra,
@@ -156,8 +157,10 @@ export function verdictsToJson(vs: readonly ScenarioVerdict[], extra: Record<str
       file: v.file, target: v.target, release: v.release,
       walks: v.walks.map((w) => ({
         name: w.name, line: w.line, status: w.status, ...(w.reason ? { reason: w.reason } : {}),
-        ...(w.kernel ? { kernel: { ret: w.kernel.ret, calls: w.kernel.calls, stale: w.kernel.stale } } : {}),
-        ...(w.sim ? { simulator: { ret: w.sim.ret, calls: w.sim.attempts, stale: w.sim.stale === true } } : {}),
+        ...(w.kernel ? { kernel: { ret: w.kernel.ret, calls: w.kernel.calls, stale: w.kernel.stale,
+          ...(words ? { pfns: hexWords(w.kernel.words) } : {}) } } : {}),
+        ...(w.sim ? { simulator: { ret: w.sim.ret, calls: w.sim.attempts, stale: w.sim.stale === true,
+          ...(words ? { pfns: hexWords(w.sim.pfns) } : {}) } } : {}),
         ...(w.outcome?.length ? { outcome: w.outcome } : {}),
         ...(w.pages?.length ? { differing: w.differing, pages: w.pages.map((p) => ({
           index: p.index, address: `0x${p.address.toString(16)}`, why: p.why,
