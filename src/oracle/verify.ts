@@ -53,13 +53,24 @@ export interface VerifyRun {
 
 export const HOST_DEVICE = '/dev/hmm_probe';
 
-/** Test results of a kselftest harness's TAP output (`ok 3 hmm.x.y`, `ok 4 hmm.x.z # SKIP why`, `not ok …`). */
+/**
+ * Test results of a kselftest harness's TAP output: `ok 3 hmm.x.y`, `ok 4 hmm.x.z # SKIP why`, `not ok …`. The 6.1
+ * harness reports a skip in a fixture's setup on a line of its own (`#      SKIP      why`) and then a plain `ok N
+ * name`, counting it as a pass: such a test is a skip here (a skip is not a pass).
+ */
 export function parseSelftest(lines: readonly string[]): SelftestCase[] {
   const out: SelftestCase[] = [];
-  for (const l of lines) {
-    const m = /^(not ok|ok) \d+ (\S+)(?:\s*#\s*(SKIP|skip)\b\s*(.*))?/.exec(l.trim());
+  let skipped: string | undefined;
+  for (const raw of lines) {
+    const l = raw.trim();
+    if (/^#\s+RUN\s/.test(l)) { skipped = undefined; continue; }
+    const s = /^#\s+SKIP\s+(.*)$/.exec(l);
+    if (s) { skipped = s[1].trim(); continue; }
+    const m = /^(not ok|ok) \d+ (\S+)(?:\s*#\s*(SKIP|skip)\b\s*(.*))?/.exec(l);
     if (!m) continue;
-    out.push({ name: m[2], status: m[3] ? 'skip' : m[1] === 'ok' ? 'pass' : 'fail', detail: m[4] ?? '' });
+    const skip = m[3] !== undefined || skipped !== undefined;
+    out.push({ name: m[2], status: skip ? 'skip' : m[1] === 'ok' ? 'pass' : 'fail', detail: m[4] ?? skipped ?? '' });
+    skipped = undefined;
   }
   return out;
 }

@@ -197,8 +197,11 @@ function pteMissing(p: Process, vma: Vma, vpn: number, write: boolean): FaultOut
   if (vma.shared) {
     const pfn = p.phys.pageCache(file, pgoff);
     if (pfn === undefined) return err(VM_FAULT_OOM, 'out of simulated memory');
-    p.pt.setPte(vpn, mkState(K_PRESENT, vma.write ? F_WRITE : 0), pfn);
-    return ok(`page-cache page mapped ${vma.write ? 'writable' : 'read-only'} (${write ? 'do_shared_fault' : 'do_read_fault'})`);
+    // a read fault maps with vm_page_prot: writable on tmpfs, read-only where the filesystem asks for write
+    // notification (the write fault then calls page_mkwrite and maps it writable)
+    const w = vma.write && (write || !vma.writenotify);
+    p.pt.setPte(vpn, mkState(K_PRESENT, w ? F_WRITE : 0), pfn);
+    return ok(`page-cache page mapped ${w ? 'writable' : 'read-only'} (${write ? 'do_shared_fault' : 'do_read_fault'}${vma.writenotify ? ', write-notify filesystem' : ''})`);
   }
   if (!write) {
     const pfn = p.phys.pageCache(file, pgoff);

@@ -79,7 +79,7 @@ export function doMmap(p: Process, a: MmapArgs): number {
     start, end: start + a.pages, read, write, exec, shared: f.shared,
     file: f.file || f.shared ? p.phys.newFile(shmem) : null, pgoff: 0,
     io: f.io, pfnmap: f.pfnmap, mixedmap: f.mixedmap, hugetlbOrder: order, hugepage: false, nohugepage: false,
-    anonVma: 0,
+    anonVma: 0, ...(f.file && f.fs !== undefined && f.fs !== 'tmpfs' ? { writenotify: true } : {}),
   };
   p.vmas.insert(vma);
   if (f.populate && !isSpecialVma(vma) && read) {
@@ -179,7 +179,8 @@ function changeProtection(p: Process, v: Vma): void {
   }
   const upgrade = (w: number, pfn: number): boolean => {
     if (!v.write) return false;
-    if (v.shared) return true;
+    // a write-notify filesystem keeps vm_page_prot read-only: the first write (page_mkwrite) makes a page writable
+    if (v.shared) return !v.writenotify;
     return b.mprotectUpgradesExclusiveAnon && (w & F_EXCLUSIVE) !== 0 && !(w & F_SPECIAL) && pfn !== ZERO_PFN;
   };
   p.forEachPopulated(v.start, v.end, (t, _base, i0, i1) => {

@@ -28,6 +28,9 @@ export interface Vma {
   nohugepage: boolean;
   /** anon_vma identity (0: none yet; assigned by the first anonymous fault, anon_vma_prepare) */
   anonVma: number;
+  /** a shared file mapping whose filesystem asks for write notification (vma_wants_writenotify: page_mkwrite):
+   *  vm_page_prot is read-only, so pages are mapped read-only until a write fault (ext4, xfs, btrfs; not tmpfs) */
+  writenotify?: boolean;
 }
 
 export function vmaFlagsText(v: Vma): string {
@@ -63,6 +66,7 @@ export function isSpecialVma(v: Vma): boolean {
 function sameFlags(a: Vma, b: Vma): boolean {
   return a.read === b.read && a.write === b.write && a.exec === b.exec && a.shared === b.shared && a.io === b.io
     && a.pfnmap === b.pfnmap && a.mixedmap === b.mixedmap && a.hugetlbOrder === b.hugetlbOrder
+    && !!a.writenotify === !!b.writenotify
     && a.hugepage === b.hugepage && a.nohugepage === b.nohugepage;
 }
 

@@ -208,6 +208,9 @@ class Lowerer {
           if (f.file) return { reason: 'hugetlb file mappings (hugetlbfs files) are not reproduced; use an anonymous hugetlb mapping' };
           backing = { kind: 'hugetlb', size: f.hugetlb };
         } else {
+          if (f.file && f.fs !== undefined && f.fs !== 'tmpfs') {
+            return { reason: `a file on ${f.fs} (a filesystem with write notification): the real process's files are on tmpfs` };
+          }
           backing = { kind: f.file ? 'file' : 'anon' };
         }
         const ops: ProgramOp[] = [];

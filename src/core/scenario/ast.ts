@@ -27,7 +27,15 @@ export interface MmapFlags {
   readonly io: boolean;
   readonly mixedmap: boolean;
   readonly populate: boolean;
+  /**
+   * the filesystem a file mapping's file lives on (`fs:`): `tmpfs` (default) has no write notification, so a read
+   * fault in a shared writable mapping maps the page writable; the others ask for write notification
+   * (vma_wants_writenotify: page_mkwrite), so such a page is mapped read-only until the first write
+   */
+  readonly fs?: FileSystemKind;
 }
+
+export type FileSystemKind = 'tmpfs' | 'ext4' | 'xfs' | 'btrfs';
 
 export type PteStateSpec =
   | { readonly state: 'none' | 'zero' | 'swap' | 'hwpoison' | 'protnone' | 'special' }

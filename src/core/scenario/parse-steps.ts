@@ -3,7 +3,7 @@
  * set). Each step is a map with a single key, the operation. Walks are in ./parse-walk.ts.
  */
 import { isMap, isScalar } from 'yaml';
-import type { AddressExpr, MmapFlags, Prot, PteStateSpec, SourcePos, Step } from './ast';
+import type { AddressExpr, FileSystemKind, MmapFlags, Prot, PteStateSpec, SourcePos, Step } from './ast';
 import { checkRangeEnd, NAME_RE, readAddress } from './address';
 import { limitMessage } from './limits';
 import { clip, scalarText, type Entry, type ParseCtx, type YNode } from './parse-ctx';
@@ -11,6 +11,7 @@ import type { ScenarioEnv } from './parse-env';
 import { didYouMean } from './suggest';
 
 export const PROTS: readonly Prot[] = ['none', 'r', 'rw', 'rx', 'rwx'];
+export const FILE_SYSTEMS: readonly FileSystemKind[] = ['tmpfs', 'ext4', 'xfs', 'btrfs'];
 export const MMAP_FLAGS = ['private', 'shared', 'anonymous', 'file', 'hugetlb', 'pfnmap', 'io', 'mixedmap', 'populate'] as const;
 export const HUGE_PAGES = ['2M', '1G'] as const;
 export const ADVICES = ['hugepage', 'nohugepage', 'dontneed', 'pageout', 'hwpoison'] as const;
@@ -23,7 +24,7 @@ export type StepOp = typeof STEP_OPS[number];
 
 /** Fields of each step (walk fields are in parse-walk.ts). */
 export const STEP_FIELDS: Record<Exclude<StepOp, 'walk'>, readonly string[]> = {
-  mmap: ['name', 'at', 'pages', 'prot', 'flags', 'huge_page'],
+  mmap: ['name', 'at', 'pages', 'prot', 'flags', 'huge_page', 'fs'],
   munmap: ['at', 'pages'],
   mprotect: ['at', 'pages', 'prot'],
   read: ['at', 'pages'],
@@ -160,10 +161,20 @@ function mmapFlags(ctx: ParseCtx, env: ScenarioEnv, m: Map<string, Entry>, pages
       ok = false;
     }
   }
+  const fe = m.get('fs');
+  let fs: FileSystemKind | undefined;
+  if (fe) {
+    fs = ctx.enumOf(fe.value, 'fs', FILE_SYSTEMS, fe.pos);
+    if (fs === undefined) ok = false;
+    else if (!set.has('file') || special.length > 0 || set.has('hugetlb')) {
+      ctx.error(fe.pos, 'fs names the filesystem of a regular file mapping: it needs the file flag (flags: [shared, file]) and no hugetlb, pfnmap, io or mixedmap');
+      ok = false;
+    }
+  }
   if (!ok) return undefined;
   const file = set.has('file') || (special.length > 0 && !set.has('anonymous'));
   return { shared: set.has('shared'), file, ...(huge ? { hugetlb: huge } : {}), pfnmap: set.has('pfnmap'),
-    io: set.has('io'), mixedmap: set.has('mixedmap'), populate: set.has('populate') };
+    io: set.has('io'), mixedmap: set.has('mixedmap'), populate: set.has('populate'), ...(fs ? { fs } : {}) };
 }
 
 function pteState(ctx: ParseCtx, env: ScenarioEnv, e: Entry): PteStateSpec | undefined {

@@ -165,7 +165,8 @@ export class ScenarioRunner {
       prot: `${v.read ? 'r' : '-'}${v.write ? 'w' : '-'}${v.exec ? 'x' : '-'}`,
       flags: vmaFlagsText(v),
       backing: v.hugetlbOrder ? `hugetlb ${sizeText(ps << BigInt(v.hugetlbOrder))}`
-        : v.file === null ? 'private anonymous' : v.file.shmem ? 'shared anonymous (shmem)' : `file${v.shared ? ' (shared)' : ' (private)'}`,
+        : v.file === null ? 'private anonymous' : v.file.shmem ? 'shared anonymous (shmem)'
+          : `file${v.shared ? ' (shared)' : ' (private)'}${v.writenotify ? ', write-notify filesystem' : ''}`,
       ...(named.has(v.start) ? { name: named.get(v.start) } : {}),
     }));
   }
