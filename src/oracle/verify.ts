@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { judgeScenario, type ScenarioVerdict } from '../core/oracle/judge';
 import { lowerScenario, type Lowering } from '../core/oracle/lower';
-import { ConsoleReader, kernelProblems, type ConsoleReport, type ProbeCheck } from '../core/oracle/output';
+import { ConsoleReader, emptyReport, kernelProblems, type ConsoleReport, type ProbeCheck } from '../core/oracle/output';
 import { programText } from '../core/oracle/program';
 import { hostTarget, VM_TARGETS, type KernelTarget, type KernelTargetId } from '../core/oracle/targets';
 import type { Scenario } from '../core/scenario/ast';
@@ -131,6 +131,12 @@ async function verifyInVm(inputs: readonly ScenarioInput[], id: Exclude<KernelTa
   const prepareSeconds = (Date.now() - t0) / 1000;
   const planned = plan(inputs, target);
   const programs = planned.filter((p) => !p.lowering.empty).map((p) => ({ name: p.name, text: p.text }));
+  if (programs.length === 0 && !o.selftest) {
+    // nothing is expressible on this kernel: no boot
+    o.log(`${id}: no walk is expressible on this kernel; the VM is not started`);
+    return { target, kernelRelease: kernel.release, verdicts: judgeAll(planned, emptyReport()), checks: [], problems: [],
+      timings: { prepareSeconds, runSeconds: 0, ...counts(planned) } };
+  }
   const vm = await runVm(kernel, probe, executor, programs, { ...o, selftest: o.selftest === true });
   const report = vm.report;
   const selftest = report.selftest ? parseSelftest(report.selftest) : undefined;
