@@ -268,7 +268,9 @@ static void mapping_checks(struct ctx *c)
 
 	check_rc(c, "mmap-pfnmap-and-mixedmap", -EINVAL,
 		 map_dev_rc(c, HMM_PROBE_MAP_PFNMAP | HMM_PROBE_MAP_MIXEDMAP));
-	check_rc(c, "mmap-unknown-bit", -EINVAL, map_dev_rc(c, 1u << 3));
+	check_rc(c, "mmap-unknown-bit", -EINVAL, map_dev_rc(c, HMM_PROBE_MAP_WRNOTIFY << 1));
+	check_rc(c, "mmap-mixedmap-wrnotify", 0,
+		 map_dev_rc(c, HMM_PROBE_MAP_MIXEDMAP | HMM_PROBE_MAP_WRNOTIFY));
 	check_rc(c, "mmap-pfnmap-io", 0, map_dev_rc(c, HMM_PROBE_MAP_PFNMAP | HMM_PROBE_MAP_IO));
 	check_rc(c, "mmap-mixedmap-io", 0,
 		 map_dev_rc(c, HMM_PROBE_MAP_MIXEDMAP | HMM_PROBE_MAP_IO));

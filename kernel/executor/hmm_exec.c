@@ -7,9 +7,8 @@
  *   hmm-exec --info
  *   hmm-exec --probe-checks
  *
- * Build (from the repository root):
- *   gcc -static -O2 -Wall -Wextra -Werror -Ikernel/probe -o hmm-exec \
- *       kernel/executor/hmm_exec.c kernel/executor/checks.c kernel/executor/out.c
+ * Build from the repository root with gcc -static -O2 -Wall -Wextra -Werror -Ikernel/probe, the three .c files
+ * of this folder (kernel/README.md has the command line).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -364,6 +363,8 @@ static int parse_devflags(const char *s, unsigned int *bits)
 			*bits |= HMM_PROBE_MAP_IO;
 		else if (!strcmp(t, "mixedmap"))
 			*bits |= HMM_PROBE_MAP_MIXEDMAP;
+		else if (!strcmp(t, "wrnotify"))
+			*bits |= HMM_PROBE_MAP_WRNOTIFY;
 		else
 			return perr("unknown dev flag '%s'", t);
 	}

@@ -46,7 +46,7 @@
 #define HPROBE_MAX_CALLS	64
 #define HPROBE_WALK_FLAGS	(HMM_PROBE_WALK_RETRY | HMM_PROBE_WALK_REFILL)
 #define HPROBE_MAP_BITS		(HMM_PROBE_MAP_PFNMAP | HMM_PROBE_MAP_IO | \
-				 HMM_PROBE_MAP_MIXEDMAP)
+				 HMM_PROBE_MAP_MIXEDMAP | HMM_PROBE_MAP_WRNOTIFY)
 
 static_assert(sizeof(unsigned long) == sizeof(__u64));
 
@@ -869,8 +869,23 @@ static vm_fault_t hprobe_vm_fault(struct vm_fault *vmf)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * Write notification without page_mkwrite: having pfn_mkwrite makes vma_wants_writenotify() true, so a shared
+ * writable mapping gets a read-only vm_page_prot; the first write to an inserted page then reuses it in place
+ * (wp_page_reuse), and to a special entry goes through here.
+ */
+static vm_fault_t hprobe_vm_pfn_mkwrite(struct vm_fault *vmf)
+{
+	return 0;
+}
+
 static const struct vm_operations_struct hprobe_vm_ops = {
 	.fault = hprobe_vm_fault,
+};
+
+static const struct vm_operations_struct hprobe_vm_ops_wrnotify = {
+	.fault = hprobe_vm_fault,
+	.pfn_mkwrite = hprobe_vm_pfn_mkwrite,
 };
 
 static void hprobe_vma_add_flags(struct vm_area_struct *vma, unsigned long flags)
@@ -897,7 +912,10 @@ static int hprobe_mmap(struct file *file, struct vm_area_struct *vma)
 		flags |= VM_IO;
 	if (bits & HMM_PROBE_MAP_MIXEDMAP)
 		flags |= VM_MIXEDMAP;
-	vma->vm_ops = &hprobe_vm_ops;
+	if (bits & HMM_PROBE_MAP_WRNOTIFY)
+		vma->vm_ops = &hprobe_vm_ops_wrnotify;
+	else
+		vma->vm_ops = &hprobe_vm_ops;
 	vma->vm_private_data = file->private_data;
 	hprobe_vma_add_flags(vma, flags);
 	return 0;
@@ -949,7 +967,8 @@ static long hprobe_insert(void __user *uarg)
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, ins.start);
 	err = -EINVAL;
-	if (!vma || vma->vm_ops != &hprobe_vm_ops || end > vma->vm_end || !vma->vm_private_data)
+	if (!vma || (vma->vm_ops != &hprobe_vm_ops && vma->vm_ops != &hprobe_vm_ops_wrnotify) ||
+	    end > vma->vm_end || !vma->vm_private_data)
 		goto out;
 	if (!(vma->vm_flags & VM_MIXEDMAP) || (vma->vm_flags & VM_PFNMAP))
 		goto out;

@@ -120,6 +120,11 @@ struct hmm_probe_insert {
 #define HMM_PROBE_MAP_PFNMAP	(1u << 0) /* VM_PFNMAP */
 #define HMM_PROBE_MAP_IO	(1u << 1) /* VM_IO */
 #define HMM_PROBE_MAP_MIXEDMAP	(1u << 2) /* VM_MIXEDMAP */
+/*
+ * vm_ops->pfn_mkwrite: write notification, so a shared writable mapping's vm_page_prot is read-only and the pages
+ * inserted into it map read-only until written.
+ */
+#define HMM_PROBE_MAP_WRNOTIFY	(1u << 3)
 
 #define HMM_PROBE_IOC_MAGIC	'H'
 #define HMM_PROBE_IOC_INFO	_IOR(HMM_PROBE_IOC_MAGIC, 0x00, struct hmm_probe_info)

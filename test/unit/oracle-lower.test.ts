@@ -137,10 +137,15 @@ test('lower: driver mappings: the probe\'s device file, pages inserted as a driv
   assert.deepEqual(text.slice(0, 4), ['mmap 0x7f0000000000 2 rw private dev:mixedmap', 'insert 0x7f0000000000 1 page',
     'insert 0x7f0000001000 1 special', 'mmap 0x7f0000200000 1 rw shared dev:pfnmap,io']);
   assert.equal(l.walks[0].expressible, true, l.walks[0].reason);
-  // vm_insert_page() uses the mapping's protection: a shared writable mapping cannot hold a read-only page
-  const rw = lower('  - mmap: { name: d, pages: 1, prot: rw, flags: [shared, file, mixedmap] }\n'
-    + '  - set: { at: d, pte: { state: present, write: false } }\n  - walk: { at: d, pages: 1 }\n').l;
-  assert.match(rw.walks[0].reason!, /vm_insert_page\(\) maps a driver's page with the mapping's protection: writable in a shared writable mapping, not read-only/);
+  // vm_insert_page() uses the mapping's protection: a shared writable mapping holds a read-only page only with write
+  // notification, which the lowering asks the probe for when a later set wants one
+  const rw = lower('  - mmap: { name: d, pages: 2, prot: rw, flags: [shared, file, mixedmap] }\n'
+    + '  - set: { at: d, pte: { state: present, write: false } }\n  - set: { at: d+1, pte: special }\n  - walk: { at: d, pages: 2 }\n');
+  assert.equal(rw.text[0], 'mmap 0x7f0000000000 2 rw shared dev:mixedmap,wrnotify');
+  assert.equal(rw.l.walks[0].expressible, true, rw.l.walks[0].reason);
+  const both = lower('  - mmap: { name: d, pages: 2, prot: rw, flags: [shared, file, mixedmap] }\n'
+    + '  - set: { at: d, pte: { state: present, write: false } }\n  - set: { at: d+1, pte: { state: present, write: true } }\n  - walk: { at: d, pages: 2 }\n').l;
+  assert.match(both.walks[0].reason!, /read-only in a mapping with write notification \(chosen because a later set wants a read-only page there\), not writable/);
 });
 
 test('lower: mmap over an existing mapping unmaps it first (MAP_FIXED replaces, the executor maps with MAP_FIXED_NOREPLACE)', () => {

@@ -75,6 +75,8 @@ class Lowerer {
   private readonly identity = new PageIdentity();
   private poison: string | undefined;
   private stepIndex = 0;
+  /** driver mappings made with write notification ([start, end) vpns): their inserted pages map read-only */
+  private readonly wrnotify: [number, number][] = [];
 
   constructor(readonly s: Scenario, readonly target: KernelTarget, readonly a: ScenarioRunner, readonly b: ScenarioRunner) {}
 
@@ -203,6 +205,12 @@ class Lowerer {
           if (f.pfnmap) flags.push('pfnmap');
           if (f.io) flags.push('io');
           if (f.mixedmap) flags.push('mixedmap');
+          // a shared writable driver mapping maps inserted pages writable (vm_page_prot), unless the driver asks for
+          // write notification: give it that when a later `set` wants a read-only page in it
+          if (f.mixedmap && f.shared && (st.prot === 'rw' || st.prot === 'rwx') && st.name && this.wantsReadOnlyPage(st.name)) {
+            flags.push('wrnotify');
+            this.wrnotify.push([vpn, vpn + st.pages]);
+          }
           backing = { kind: 'dev', flags };
         } else if (f.hugetlb) {
           if (f.file) return { reason: 'hugetlb file mappings (hugetlbfs files) are not reproduced; use an anonymous hugetlb mapping' };
@@ -245,6 +253,12 @@ class Lowerer {
       case 'set':
         return this.lowerSet(st);
     }
+  }
+
+  /** Whether a later step `set`s a read-only present page in mapping `name`. */
+  wantsReadOnlyPage(name: string): boolean {
+    return this.s.steps.slice(this.stepIndex + 1).some((x) => x.op === 'set' && x.at.kind === 'name' && x.at.name === name
+      && x.pte.state === 'present' && !x.pte.write);
   }
 
   noDevicePrivate(what: string): string {
@@ -336,9 +350,10 @@ class Lowerer {
       return { ops: [...clearFirst.ops, { op: 'insert', addr, pages: st.pages, kind: 'special' }], sim: [...clearFirst.sim, st] };
     }
     if (spec.state === 'present') {
-      const writable = v.shared && v.write;
+      const notified = this.wrnotify.some(([a, b]) => v.start >= a && v.start < b);
+      const writable = v.shared && v.write && !notified;
       if (spec.write !== writable) {
-        return { reason: `vm_insert_page() maps a driver's page with the mapping's protection: ${writable ? 'writable in a shared writable mapping' : 'read-only in a private or read-only mapping'}, not ${spec.write ? 'writable' : 'read-only'}` };
+        return { reason: `vm_insert_page() maps a driver's page with the mapping's protection: ${writable ? 'writable in a shared writable mapping' : notified ? 'read-only in a mapping with write notification (chosen because a later set wants a read-only page there)' : 'read-only in a private or read-only mapping'}, not ${spec.write ? 'writable' : 'read-only'}` };
       }
       return { ops: [...clearFirst.ops, { op: 'insert', addr, pages: st.pages, kind: 'page' }], sim: [...clearFirst.sim, st] };
     }

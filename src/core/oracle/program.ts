@@ -5,7 +5,7 @@
  */
 import type { Prot } from '../scenario/ast';
 
-export type DeviceMapFlag = 'pfnmap' | 'io' | 'mixedmap';
+export type DeviceMapFlag = 'pfnmap' | 'io' | 'mixedmap' | 'wrnotify';
 
 export type Backing =
   | { readonly kind: 'anon' }
