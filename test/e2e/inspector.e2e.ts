@@ -319,6 +319,43 @@ test('compare: snapshot vs fault aligned by address, and two kernel layouts deco
   }
 });
 
+test('simulator against a real kernel: the oracle\'s differing pages are highlighted, not every pfn; its findings head the view', async () => {
+  let { page, problems } = await open('fixture=kernel-compare&theme=dark');
+  try {
+    // real pfns never equal the simulator's: only the page the comparison flagged differs
+    assert.match(await page.locator('.compare-view .toolbar-status').textContent() ?? '', /^1 of 16 addresses differ/);
+    assert.equal(await count(page, '.compare-view .vgrid-row.diff'), 1);
+    assert.match(await page.locator('.compare-label').first().textContent() ?? '', /^Simulator: .* — 2 calls$/);
+    assert.match(await page.locator('.compare-label').nth(1).textContent() ?? '', /^Kernel: kernel 6\.1\.0-57-amd64 — ret 0 — 2 calls$/);
+    const notes = await page.locator('.compare-note .compare-note-line').allTextContents();
+    assert.deepEqual(notes, ['Disagrees with the kernel: 1 page differ.', 'page 9 (0x7f0000009000): the flags differ']);
+    assert.ok(await page.locator('.compare-note.kernel-disagree').isVisible());
+    await page.locator('#diff-next').click();
+    await settle(page);
+    const sel = await page.locator('.compare-view .vgrid-row.selected .vgrid-cell').allTextContents();
+    assert.equal(sel[0], '0x7f0000009000');
+    assert.equal(sel[4], '≠');
+    // the kernel side names its pages as the probe reported them: device-private pages of gpu0 at 4-7
+    const row4 = await page.locator('.compare-view .vgrid-row').nth(4).locator('.vgrid-cell').allTextContents();
+    assert.equal(row4[3], 'device-private (gpu0)');
+    assert.equal(row4[7], 'device-private (gpu0)');
+    const heads = await page.locator('.compare-view .vgrid-header [role=columnheader]').allTextContents();
+    assert.deepEqual(heads, ['Address', 'Simulator value', 'Simulator decoded', 'Simulator state', '', 'Kernel value', 'Kernel decoded', 'Kernel state']);
+    await shot(page, 'inspector-kernel-disagree-dark');
+    assert.deepEqual(problems, []);
+    await page.context().close();
+
+    ({ page, problems } = await open('fixture=kernel-agree&theme=light'));
+    assert.match(await page.locator('.compare-view .toolbar-status').textContent() ?? '', /^0 of 16 addresses differ/);
+    assert.equal(await count(page, '.compare-view .vgrid-row.diff'), 0);
+    assert.match((await page.locator('.compare-note .compare-note-line').first().textContent()) ?? '', /^Agrees with the kernel: flags and order equal/);
+    await shot(page, 'inspector-kernel-agree-light');
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('high contrast renders with theme colours', async () => {
   const { page, problems } = await open('fixture=retry&theme=hc');
   try {

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { WalkVerdict } from '../../core/oracle/judge';
 import { TARGET_IDS, VM_TARGETS, type KernelTargetId } from '../../core/oracle/targets';
 import type { Scenario } from '../../core/scenario/ast';
-import type { WalkResult } from '../../core/scenario/result';
+
 import { hmmOutput } from '../output';
 import type { OracleModule, VerifyRun } from './types';
 
@@ -86,15 +86,6 @@ export class KernelVerifier {
       }
     });
   }
-}
-
-/** The kernel's side of a walk as a WalkResult, for the inspector's compare view next to the simulator's. */
-export function kernelWalkResult(v: WalkVerdict, kernelRelease: string): WalkResult | undefined {
-  const sim = v.sim;
-  const k = v.kernel;
-  if (!sim || !k) return undefined;
-  return { ...sim, name: `kernel ${kernelRelease}`, ret: k.ret, attempts: k.calls, ...(k.stale ? { stale: true } : { stale: undefined }),
-    pfns: k.words, input: undefined, trace: [], expect: undefined };
 }
 
 /** One line for a verdict (notifications, Test Explorer output). */

@@ -12,7 +12,8 @@ import { scenarioCore } from '../coreLoader';
 import { inspector } from '../inspectorBridge';
 import { displayName, type ScenarioStore } from '../scenario/store';
 import { resolveTarget } from '../scenario/target';
-import { KERNEL_TITLES, kernelWalkResult, verdictLine, type KernelVerifier } from './kernelVerifier';
+import { kernelWalkResult } from '../../core/oracle/kernelWalk';
+import { KERNEL_TITLES, verdictLine, type KernelVerifier } from './kernelVerifier';
 
 export interface VerifyOutcome {
   readonly status: 'agree' | 'disagree' | 'not-expressible' | 'unavailable' | 'cancelled' | 'invalid' | 'error';
@@ -29,9 +30,9 @@ export function storeVerdicts(store: ScenarioStore, uri: vscode.Uri, version: nu
 }
 
 /** Shows a verdict in the inspector: the simulator's walk against the kernel's, differences highlighted. */
-export function showVerdict(v: WalkVerdict, kernel: KernelTargetId, release: string): boolean {
+export function showVerdict(v: WalkVerdict, kernel: KernelTargetId, release: string, devices: readonly string[] = []): boolean {
   const api = inspector();
-  const kw = kernelWalkResult(v, release);
+  const kw = kernelWalkResult(v, release, devices);
   if (!api || !v.sim || !kw) return false;
   const notes = [...(v.reason && v.status === 'disagree' ? [v.reason] : []), ...(v.outcome ?? []),
     ...(v.pages ?? []).slice(0, 3).map((p) => `page ${p.index} (0x${p.address.toString(16)}): ${p.why}`)];
@@ -82,7 +83,7 @@ export function registerVerifyCommand(context: vscode.ExtensionContext, store: S
     const v = sv.walks.find((w) => w.index === ordinal);
     if (!v) return { status: 'invalid', reason: `no walk ${ordinal}` };
     const line = verdictLine(v, `${KERNEL_TITLES[kernel]} (${run.kernelRelease})`);
-    const shown = v.status !== 'not-expressible' && showVerdict(v, kernel, run.kernelRelease);
+    const shown = v.status !== 'not-expressible' && showVerdict(v, kernel, run.kernelRelease, parsed.scenario.devices);
     if (v.status === 'agree') void vscode.window.showInformationMessage(`HMM: ${line}`);
     else if (v.status === 'disagree') void vscode.window.showWarningMessage(`HMM: ${line}`);
     else void vscode.window.showInformationMessage(`HMM: ${line}`);

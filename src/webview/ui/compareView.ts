@@ -83,6 +83,11 @@ export class CompareView {
     this.al = align(side(a), side(b));
     this.diffs = kernel ? Uint32Array.from(kernel.differing.map((i) => i + this.al!.offA)) : diffRows(side(a), side(b), this.al);
     this.diffSet = new Set(this.diffs.length < 1e6 ? this.diffs : []);
+    const [na, nb] = kernel ? ['Simulator', 'Kernel'] : ['A', 'B'];
+    for (const [id, title] of [['a', 'value'], ['a-dec', 'decoded'], ['a-state', 'state']] as const) {
+      this.grid.setColumnTitle(id, `${na} ${title}`);
+      this.grid.setColumnTitle(id.replace('a', 'b'), `${nb} ${title}`);
+    }
     const facts = (w: WalkData) => `ret ${w.dto.ret} — ${w.dto.attempts} call${w.dto.attempts === 1 ? '' : 's'}${w.dto.stale ? ' — stale' : ''}`;
     this.labelA.textContent = kernel ? `Simulator: ${a.dto.name} — layout ${a.layout.id} — ${facts(a)}` : `A: ${a.dto.name} — layout ${a.layout.id} — ret ${a.dto.ret}`;
     this.labelB.textContent = kernel ? `Kernel: ${b.dto.name} — ${facts(b)}` : `B: ${b.dto.name} — layout ${b.layout.id} — ret ${b.dto.ret}`;

@@ -136,6 +136,13 @@ export class VirtualGrid {
     return [Math.min(this.anchor, this.focus), Math.max(this.anchor, this.focus) + 1];
   }
 
+  /** Renames column `id` (the header cell's text). */
+  setColumnTitle(id: string, title: string): void {
+    const i = this.opts.columns.findIndex((c) => c.id === id);
+    const cell = i >= 0 ? this.header.children[i] : undefined;
+    if (cell && cell.textContent !== title) cell.textContent = title;
+  }
+
   setRowCount(n: number, keepTop = false): void {
     this.rowCount = n;
     if (!keepTop) this.top = 0;
