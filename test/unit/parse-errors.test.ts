@@ -68,7 +68,7 @@ const CASES: [string, string, string][] = [
   ['hugetlb size multiple', '  - mmap: { pages: 100, prot: r, flags: [hugetlb] }\n',
     's.hmm.yaml:6:20: error: a hugetlb mapping of 2M pages must be a multiple of 512 pages (2M / 4096), got 100'],
   ['unknown huge_page', '  - mmap: { pages: 512, prot: r, flags: [hugetlb], huge_page: 4M }\n',
-    's.hmm.yaml:6:63: error: unknown huge_page "4M"; expected 2M, 1G; did you mean "2M"?'],
+    's.hmm.yaml:6:63: error: unknown huge_page "4M"; expected 64K, 2M, 32M, 512M, 1G, 16G; did you mean "2M"?'],
   ['unknown advice', '  - madvise: { at: buf, pages: 1, advice: hugepages }\n',
     's.hmm.yaml:6:43: error: unknown advice "hugepages"; expected hugepage, nohugepage, dontneed, pageout, hwpoison; did you mean "hugepage"?'],
   ['unknown device in migrate', '  - migrate: { at: buf, pages: 1, to: gpu9 }\n',

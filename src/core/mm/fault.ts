@@ -16,6 +16,7 @@ import {
 import { HUGE_ZERO_PFN, ZERO_PFN } from './phys';
 import { splitPmd, thpEligible } from './thp';
 import { isAnon, isSpecialVma, type Vma } from './vma';
+import { hugetlbEntry, setHugetlbEntry } from './hugetlb';
 
 export const VM_FAULT_OK = 0;
 export const VM_FAULT_OOM = 0x1;
@@ -308,9 +309,8 @@ function hugetlbFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
   const order = vma.hugetlbOrder;
   const span = 2 ** order;
   const base = Math.floor(vpn / span) * span;
-  const atPud = order === p.g.pudOrder;
-  const leaf = atPud ? p.pt.pudLeaf(base) : p.pt.pmdLeaf(base);
-  const set = (l: ReturnType<typeof mkLeaf>) => (atPud ? p.pt.setPudSlot(base, l) : p.pt.setPmdSlot(base, l));
+  const { leaf } = hugetlbEntry(p, vma, base);
+  const set = (l: ReturnType<typeof mkLeaf>) => setHugetlbEntry(p, vma, base, l);
   if (!leaf || leaf.empty) {
     const pfn = p.phys.allocRam(order);
     if (pfn === undefined) return err(VM_FAULT_OOM, 'no free simulated huge page');
@@ -321,6 +321,7 @@ function hugetlbFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
   if (!write || leaf.write) return ok('hugetlb page already mapped');
   if (vma.shared || leaf.exclusive) {
     leaf.write = true;
+    set(leaf);
     return ok('hugetlb page made writable in place (hugetlb_wp reuse)');
   }
   const pfn = p.phys.allocRam(order);
@@ -334,8 +335,7 @@ function hugetlbFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
 export function accessSatisfied(p: Process, vma: Vma, vpn: number, write: boolean): boolean {
   if (vma.hugetlbOrder) {
     const span = 2 ** vma.hugetlbOrder;
-    const base = Math.floor(vpn / span) * span;
-    const leaf = vma.hugetlbOrder === p.g.pudOrder ? p.pt.pudLeaf(base) : p.pt.pmdLeaf(base);
+    const { leaf } = hugetlbEntry(p, vma, Math.floor(vpn / span) * span);
     return !!leaf && !leaf.empty && (!write || leaf.write);
   }
   const hit = p.pt.lookup(vpn);

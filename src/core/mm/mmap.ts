@@ -1,7 +1,8 @@
 /**
  * mmap(2), munmap(2), mprotect(2) on the simulated process, and the zap helper they share with madvise.
  */
-import type { MmapFlags, Prot } from '../scenario/ast';
+import type { HugePageSize, MmapFlags, Prot } from '../scenario/ast';
+import { hugetlbFor } from './hugetlb';
 import { accessSatisfied, handleMmFault } from './fault';
 import { MMAP_BASE, SimError, USER_END, type Process } from './process';
 import {
@@ -16,14 +17,14 @@ export function protBits(prot: Prot): { read: boolean; write: boolean; exec: boo
   return { read: prot !== 'none', write: prot === 'rw' || prot === 'rwx', exec: prot === 'rx' || prot === 'rwx' };
 }
 
-function hugeOrder(p: Process, size: '2M' | '1G'): number {
-  const bytes = size === '2M' ? 2 * 1024 * 1024 : 1024 * 1024 * 1024;
-  const order = Math.log2(bytes / p.pageSize);
-  if (order !== p.g.pmdOrder && order !== p.g.pudOrder) {
-    throw new SimError(`huge_page: ${size} with page_size ${p.pageSize} is a contiguous-PTE/PMD hugetlb size; the simulator models `
-      + `hugetlb pages of the PMD size (${(p.pageSize * p.g.pmdPages) / 1048576} MiB) and the PUD size only (use page_size 4096 for 2M and 1G)`);
-  }
-  return order;
+function hugeOrder(p: Process, size: HugePageSize): number {
+  const s = hugetlbFor(p.pageSize, size);
+  if ('error' in s) throw new SimError(s.error);
+  return s.order;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : bytes >= 2 ** 20 ? `${bytes / 2 ** 20} MiB` : `${bytes / 1024} KiB`;
 }
 
 /** Checks that [s, e) lies on whole huge pages of every hugetlb VMA it touches (the kernel gives -EINVAL otherwise). */
@@ -32,7 +33,7 @@ function checkHugeAligned(p: Process, s: number, e: number, what: string): void 
     if (!v.hugetlbOrder) continue;
     const span = 2 ** v.hugetlbOrder;
     if (s % span !== 0 || e % span !== 0) {
-      throw new SimError(`${what} of part of a hugetlb page: a hugetlb mapping is changed in whole ${(span * p.pageSize) >= 1 << 30 ? '1 GiB' : '2 MiB'} pages (the kernel returns -EINVAL)`);
+      throw new SimError(`${what} of part of a hugetlb page: a hugetlb mapping is changed in whole huge pages of ${sizeText(span * p.pageSize)} (the kernel returns -EINVAL)`);
     }
   }
 }
@@ -189,7 +190,8 @@ function changeProtection(p: Process, v: Vma): void {
       const k = kindOf(w);
       if (k === K_PRESENT) {
         let nw = w & ~(F_WRITE | F_PROTNONE);
-        if (upgrade(w, t[2 * i + 1])) nw |= F_WRITE;
+        // contiguous-PTE hugetlb pages: hugetlb_change_protection() applies vm_page_prot (writable only if shared)
+        if (v.hugetlbOrder ? v.shared && v.write : upgrade(w, t[2 * i + 1])) nw |= F_WRITE;
         t[2 * i] = nw >>> 0;
       } else if (k === K_MIGRATION || k === K_DEVICE_PRIVATE || k === K_DEVICE_EXCLUSIVE) {
         t[2 * i] = (w & ~F_WRITE) >>> 0;

@@ -214,6 +214,9 @@ class Lowerer {
           backing = { kind: 'dev', flags };
         } else if (f.hugetlb) {
           if (f.file) return { reason: 'hugetlb file mappings (hugetlbfs files) are not reproduced; use an anonymous hugetlb mapping' };
+          if (f.hugetlb !== '2M' && f.hugetlb !== '1G') {
+            return { reason: `hugetlb pages of ${f.hugetlb} are an arm64 size (contiguous PTEs or PMDs); x86-64 offers 2M and 1G` };
+          }
           backing = { kind: 'hugetlb', size: f.hugetlb };
         } else {
           if (f.file && f.fs !== undefined && f.fs !== 'tmpfs') {

@@ -22,7 +22,7 @@ export type Prot = 'none' | 'r' | 'rw' | 'rx' | 'rwx';
 export interface MmapFlags {
   readonly shared: boolean;          // default private
   readonly file: boolean;            // default anonymous
-  readonly hugetlb?: '2M' | '1G';    // huge_page
+  readonly hugetlb?: HugePageSize;   // huge_page
   readonly pfnmap: boolean;
   readonly io: boolean;
   readonly mixedmap: boolean;
@@ -36,6 +36,9 @@ export interface MmapFlags {
 }
 
 export type FileSystemKind = 'tmpfs' | 'ext4' | 'xfs' | 'btrfs';
+
+/** hugetlb page sizes (src/core/mm/hugetlb.ts says which a page size offers). */
+export type HugePageSize = '64K' | '2M' | '32M' | '512M' | '1G' | '16G';
 
 export type PteStateSpec =
   | { readonly state: 'none' | 'zero' | 'swap' | 'hwpoison' | 'protnone' | 'special' }

@@ -3,17 +3,18 @@
  * set). Each step is a map with a single key, the operation. Walks are in ./parse-walk.ts.
  */
 import { isMap, isScalar } from 'yaml';
-import type { AddressExpr, FileSystemKind, MmapFlags, Prot, PteStateSpec, SourcePos, Step } from './ast';
+import type { AddressExpr, FileSystemKind, HugePageSize, MmapFlags, Prot, PteStateSpec, SourcePos, Step } from './ast';
 import { checkRangeEnd, NAME_RE, readAddress } from './address';
 import { limitMessage } from './limits';
 import { clip, scalarText, type Entry, type ParseCtx, type YNode } from './parse-ctx';
 import type { ScenarioEnv } from './parse-env';
+import { HUGE_PAGE_SIZES, hugetlbFor } from '../mm/hugetlb';
 import { didYouMean } from './suggest';
 
 export const PROTS: readonly Prot[] = ['none', 'r', 'rw', 'rx', 'rwx'];
 export const FILE_SYSTEMS: readonly FileSystemKind[] = ['tmpfs', 'ext4', 'xfs', 'btrfs'];
 export const MMAP_FLAGS = ['private', 'shared', 'anonymous', 'file', 'hugetlb', 'pfnmap', 'io', 'mixedmap', 'populate'] as const;
-export const HUGE_PAGES = ['2M', '1G'] as const;
+export const HUGE_PAGES = HUGE_PAGE_SIZES;
 export const ADVICES = ['hugepage', 'nohugepage', 'dontneed', 'pageout', 'hwpoison'] as const;
 export const PTE_STATES = ['none', 'zero', 'present', 'swap', 'migration', 'device_private', 'device_exclusive',
   'hwpoison', 'protnone', 'special', 'marker'] as const;
@@ -144,14 +145,18 @@ function mmapFlags(ctx: ParseCtx, env: ScenarioEnv, m: Map<string, Entry>, pages
     ok = false;
   }
   const hp = m.get('huge_page');
-  let huge: '2M' | '1G' | undefined;
+  let huge: HugePageSize | undefined;
   if (hp) {
     huge = ctx.enumOf(hp.value, 'huge_page', HUGE_PAGES, hp.pos);
     if (!set.has('hugetlb')) { ctx.error(hp.pos, 'huge_page needs the hugetlb flag (flags: [private, anonymous, hugetlb])'); ok = false; }
     if (huge === undefined) ok = false;
   } else if (set.has('hugetlb')) huge = '2M';
-  if (huge && pages !== undefined) {
-    const per = (huge === '2M' ? 2 * 1024 * 1024 : 1024 * 1024 * 1024) / env.pageSize;
+  const sized = huge ? hugetlbFor(env.pageSize, huge) : undefined;
+  if (sized && 'error' in sized) {
+    ctx.error(hp ? ctx.pos(ctx.resolve(hp.value), hp.pos) : fpos, sized.error);
+    ok = false;
+  } else if (huge && pages !== undefined) {
+    const per = 2 ** (sized as { order: number }).order;
     if (pages % per !== 0) {
       ctx.error(ctx.pos(ctx.resolve(m.get('pages')?.value), pos), `a hugetlb mapping of ${huge} pages must be a multiple of ${per} pages (${huge} / ${env.pageSize}), got ${pages}`);
       ok = false;

@@ -7,6 +7,7 @@
  * A callback returning RESYNC (a `during` step changed the address space) resumes the walk at ws.resumeAt with
  * fresh lookups — the simulator's stand-in for "the other thread's change happened between two reads".
  */
+import { hugetlbEntry, levelOf } from '../mm/hugetlb';
 import { isLeaf } from '../mm/pagetable';
 import type { Vma } from '../mm/vma';
 import { hmmVmaWalkHole } from './hole';
@@ -55,15 +56,16 @@ function walkVma(ws: WalkState, start: number, end: number, vma: Vma): number {
   const g = p.g;
   if (vma.hugetlbOrder) {
     const span = 2 ** vma.hugetlbOrder;
-    const atPud = vma.hugetlbOrder === g.pudOrder;
+    const level = levelOf(p, vma.hugetlbOrder);
     for (let a = start; a < end;) {
       const next = Math.min(end, Math.floor(a / span) * span + span);
-      const slotExists = atPud ? p.pt.pudTable(a, false) !== undefined : p.pt.pmdTable(a, false) !== undefined;
+      const entry = hugetlbEntry(p, vma, Math.floor(a / span) * span);
+      const slotExists = entry.slot;
       let r: number;
       if (slotExists) {
-        r = hmmVmaWalkHugetlbEntry(ws, a, next, vma, atPud ? p.pt.pudLeaf(a) : p.pt.pmdLeaf(a));
+        r = hmmVmaWalkHugetlbEntry(ws, a, next, vma, entry.leaf);
       } else {
-        r = hmmVmaWalkHole(ws, a, next, vma, atPud ? 'no PUD table' : 'no PMD table');
+        r = hmmVmaWalkHole(ws, a, next, vma, level === 'pud' ? 'no PUD table' : level === 'cont-pte' ? 'no PTE table' : 'no PMD table');
       }
       // ≤5.7 (hmm_vma_walk_hugetlb_entry sets last = end after its stores): a `during` step due right after the
       // entry's last page interrupts the walk at `next`, after those stores
