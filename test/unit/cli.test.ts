@@ -222,3 +222,14 @@ test('spawned: exit codes 0, 1 and 2 and the version from package.json', () => {
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /s2\.hmm\.yaml:3:29: error: unknown prot "rwz"; expected none, r, rw, rx, rwx/);
 });
+
+test('run: a single call (retry: false) on a range invalidated meanwhile reports its own 0 and says the result is stale', () => {
+  const f = file('stale.hmm.yaml', 'hmm: 1\nkernel: v6.12\nsteps:\n  - mmap: { name: buf, pages: 4, prot: rw }\n  - write: { at: buf, pages: 4 }\n'
+    + '  - walk: { name: one call, at: buf, pages: 4, retry: false, during: [ { after_pages: 1, step: { madvise: { at: buf+3, pages: 1, advice: dontneed } } } ] }\n');
+  const r = cli(['run', f]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /· one call: ret 0 · 4 pages · 1 attempt · stale \(the range was invalidated while the call ran; a driver following hmm\.rst would retry\) \(no expect\)/);
+  const j = cli(['run', f, '--json']);
+  const doc = JSON.parse(j.out) as { files: { walks: { ret: number; stale: boolean }[] }[] };
+  assert.deepEqual(doc.files[0].walks.map((w) => [w.ret, w.stale]), [[0, true]]);
+});

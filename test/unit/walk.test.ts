@@ -402,3 +402,23 @@ test('COW after fork: each driver call gets one PMD chunk further (one -EBUSY pe
   assert.ok(w.trace.length < (65536 / 512) * 12, `${w.trace.length} events`);
   assert.ok(!w.trace.some((e) => e.state === 'trace:truncated'));
 });
+
+test('driver loop (Documentation/mm/hmm.rst): a retry reads the previous call\'s outputs as requests; refill: true restores the inputs', () => {
+  // call 1 stores pages 0-1 (VALID WRITE), then a fork write-protects them and the invalidation makes the walk
+  // return -EBUSY. The documented loop sets hmm_pfns once: on call 2 page 0's output VALID|WRITE passes the mask as
+  // REQ_FAULT|REQ_WRITE, so the now write-protected page is write-faulted (a COW copy). A driver that refills its
+  // inputs asks only REQ_FAULT again: the page stays read-only, shared with the child.
+  const body = (refill: boolean) => '  - mmap: { name: buf, pages: 4, prot: rw }\n  - write: { at: buf, pages: 4 }\n'
+    + `  - walk: { name: w, device: gpu0, at: buf, pages: 4, refill: ${refill}, default_flags: 0, pfn_flags_mask: [REQ_FAULT, REQ_WRITE],`
+    + ' input: { buf: [REQ_FAULT], buf+1: [REQ_FAULT], buf+2: [REQ_FAULT], buf+3: [REQ_FAULT] },'
+    + ' during: [ { after_pages: 2, step: { fork: {} } } ] }\n';
+  const documented = run(body(false)).walks[0];
+  assert.equal(documented.ret, 0);
+  // call 2 write-faults from page 0 to the end of the PTE chunk (hmm_vma_fault takes the OR of the requests over
+  // [addr, end)): all four pages are copied, and the copies invalidate the range: a third call finds them writable
+  assert.equal(documented.attempts, 3);
+  assert.deepEqual(words(documented), ['VALID WRITE', 'VALID WRITE', 'VALID WRITE', 'VALID WRITE']);
+  const refilled = run(body(true)).walks[0];
+  assert.equal(refilled.attempts, 2);
+  assert.deepEqual(words(refilled), ['VALID', 'VALID', 'VALID', 'VALID']);
+});
