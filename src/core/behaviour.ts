@@ -59,6 +59,11 @@ export interface Behaviour {
   readonly orderField: boolean;
   /** ≥5.14 — device-exclusive swap entries exist (make_device_exclusive_range) and hmm_vma_handle_pte() faults them. */
   readonly deviceExclusive: boolean;
+  /** 5.14–6.14 — make_device_exclusive_range() skips tail pages of a THP (PageTail) and hands its head page to an
+   *  rmap walk that replaces every PTE mapping the folio (page_make_device_exclusive_one(), per VMA, stopping at an
+   *  entry that already is device-exclusive). ≈6.15 ("mm/rmap: implement make_device_exclusive() using folio_walk
+   *  instead of rmap walk") converts exactly the PTE of each page asked for. */
+  readonly exclusiveWholeFolio: boolean;
   /**
    * hmm_vma_handle_pte() "none-like" test: ≤5.18 pte_none only ('none'); 5.19–6.18 pte_none_mostly(): any PTE marker
    * ('all'); ≈6.19 (softleaf conversion) only the uffd-wp marker ('uffd-wp').
@@ -121,6 +126,7 @@ export function behaviourFor(k: KernelVersion, proposal?: string): Behaviour {
     mixedmapExcluded: !atLeast(k, 5, 17),
     orderField: atLeast(k, 5, 10),
     deviceExclusive: atLeast(k, 5, 14),
+    exclusiveWholeFolio: atLeast(k, 5, 14) && !atLeast(k, 6, 15),
     markersNoneLike: atLeast(k, 6, 19) ? 'uffd-wp' : atLeast(k, 5, 19) ? 'all' : 'none',
     markerKinds,
     uffdWpMarkersInAnon: atLeast(k, 6, 4),

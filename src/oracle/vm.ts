@@ -94,7 +94,7 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
     const timeoutMs = o.timeoutMs ?? Number(process.env.HMM_LENS_VM_TIMEOUT ?? 900) * 1000;
     const reader = new ConsoleReader();
     const tailLines: string[] = [];
-    let panicked = false;
+    let panicLine: string | undefined;
     const started = Date.now();
     let bootSeconds: number | undefined;
     let lastEnd: number | undefined;
@@ -107,7 +107,7 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
     const onLine = (line: string) => {
       tailLines.push(line);
       if (tailLines.length > TAIL_LINES) tailLines.shift();
-      if (!panicked && line.includes('Kernel panic')) panicked = true;
+      if (panicLine === undefined && line.includes('Kernel panic')) panicLine = line.replace(/^\[[\s\d.]+\]\s*/, '').trim();
       reader.line(line.replace(/\r$/, ''));
       if (bootSeconds === undefined && reader.report.ready) bootSeconds = (Date.now() - started) / 1000;
       if (line.includes('@hmm end ')) lastEnd = (Date.now() - started) / 1000;
@@ -142,7 +142,8 @@ export async function runVm(kernel: PreparedKernel, probe: string, executor: str
       throw new OracleError(`${kernel.id}: the VM did not finish within ${Math.round(timeoutMs / 1000)} s and was killed. Console tail:\n${tail}`);
     }
     if (!report.done) {
-      const panic = panicked ? 'the kernel panicked' : `QEMU exited (status ${code}) before the VM finished`;
+      // the panic line itself, as the tail may hold only the backtrace that follows it
+      const panic = panicLine !== undefined ? `the kernel panicked: "${panicLine}"` : `QEMU exited (status ${code}) before the VM finished`;
       throw new OracleError(`${kernel.id}: ${panic}. Console tail:\n${tail}`);
     }
     const programSeconds = bootSeconds !== undefined && lastEnd !== undefined ? lastEnd - bootSeconds : undefined;

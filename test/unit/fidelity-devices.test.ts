@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bumps, faultedPages, kinds, order53 as order, pfn53, run } from './fidelity-helpers';
+import { bumps, faultedPages, kinds, order53 as order, pfn53, run, runAll } from './fidelity-helpers';
 
 const HUGE = `
   - mmap: { name: h, pages: 512, prot: rw }
@@ -262,4 +262,64 @@ test('walk_page_range + hmm_vma_fault: the PTE fault chunk ends at the VMA end, 
 `);
   assert.equal(w.ret, 0);
   assert.deepEqual(kinds(w), ['VW', 'V', 'V', 'V', '0', '0', '0', 'V']);
+});
+
+// make_device_exclusive on a THP mapped by PTEs. Measured on the devpriv-6.1 kernel (conformance
+// exclusive_thp_folio_v6.1 agrees word for word); v6.15 follows "mm/rmap: implement make_device_exclusive() using
+// folio_walk instead of rmap walk".
+const THP_EXCL = (at: string, pages: number) => `
+  - mmap: { name: h, pages: 1024, prot: rw }
+  - madvise: { at: h, pages: 1024, advice: hugepage }
+  - write: { at: h, pages: 1024 }
+  - exclusive: { at: ${at}, pages: ${pages}, device: gpu0 }
+  - walk: { device: gpu0, at: h, pages: 1024, mode: snapshot }
+`;
+const zeros = (w: { pfns: BigUint64Array }) => [...w.pfns].flatMap((x, i) => (x === 0n ? [i] : []));
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+test('make_device_exclusive_range, v5.14-v6.14: the head page of a PTE-mapped THP makes the whole folio device-exclusive; tails are skipped', () => {
+  const [head] = run('v6.1', THP_EXCL('h', 1));
+  assert.deepEqual(zeros(head), range(0, 512), 'all 512 PTEs of the folio, not only the page asked');
+  const [tail] = run('v5.14', THP_EXCL('h+3', 2));
+  assert.deepEqual(zeros(tail), [], 'PageTail pages are not converted');
+  const [both] = run('v6.14', THP_EXCL('h+510', 4));
+  assert.deepEqual(zeros(both), range(512, 1024), 'the first THP keeps its tails; the second head converts its folio');
+  const diags = runAll('v6.1', THP_EXCL('h+510', 4)).diagnostics.map((d) => d.message);
+  assert.ok(diags.some((m) => /not made exclusive: tail pages of a THP/.test(m) && /made exclusive too/.test(m)), diags.join('\n'));
+});
+
+test('make_device_exclusive, v6.15+: exactly the pages asked become device-exclusive, head or tail', () => {
+  const [head] = run('v6.15', THP_EXCL('h', 1));
+  assert.deepEqual(zeros(head), [0]);
+  const [cross] = run('latest', THP_EXCL('h+510', 4));
+  assert.deepEqual(zeros(cross), range(510, 514));
+  assert.deepEqual(runAll('v6.15', THP_EXCL('h+510', 4)).diagnostics, []);
+});
+
+test('migrate_vma_check_page, before v6.19: pages of a THP mapped by PTEs are not migrated (the step warns); v6.19 splits the folio first', () => {
+  const body = `
+  - mmap: { name: h, pages: 512, prot: rw }
+  - madvise: { at: h, pages: 512, advice: hugepage }
+  - write: { at: h, pages: 512 }
+  - mprotect: { at: h+256, pages: 256, prot: r }
+  - migrate: { at: h, pages: 2, to: gpu0 }
+  - walk: { device: gpu1, at: h, pages: 4, mode: snapshot }
+`;
+  const [old] = run('v6.1', body);
+  assert.deepEqual(kinds(old), ['VW', 'VW', 'VW', 'VW'], 'still in system memory: gpu1 sees the RAM pages');
+  assert.ok(runAll('v6.1', body).diagnostics.some((d) => d.severity === 'warning' && /refuses compound pages/.test(d.message)));
+  const [now] = run('v6.19', body);
+  assert.deepEqual(kinds(now), ['0', '0', 'VW', 'VW'], 'migrated to gpu0: another device reads 0');
+});
+
+test('migrate_vma_collect_pmd, before v6.19: a PMD-mapped THP is split whole (split_huge_page), so its other pages are small afterwards', () => {
+  const [w] = run('v6.1', `
+  - mmap: { name: h, pages: 512, prot: rw }
+  - madvise: { at: h, pages: 512, advice: hugepage }
+  - write: { at: h, pages: 512 }
+  - migrate: { at: h, pages: 1, to: gpu0 }
+  - exclusive: { at: h+1, pages: 1, device: gpu0 }
+  - walk: { device: gpu0, at: h, pages: 4, mode: snapshot }
+`);
+  assert.deepEqual(kinds(w), ['VW', '0', 'VW', 'VW'], 'page 1 is a small page now: converted alone');
 });

@@ -78,7 +78,7 @@ function hugePmdMissing(p: Process, vma: Vma, vpn: number, write: boolean): Faul
     p.pt.setPmdSlot(vpn, mkLeaf('huge_zero', HUGE_ZERO_PFN, false));
     return ok('huge zero page mapped by a PMD (do_huge_pmd_anonymous_page, read fault)');
   }
-  const pfn = p.phys.allocRam(p.g.pmdOrder);
+  const pfn = p.phys.allocThp(p.g.pmdOrder);
   if (pfn === undefined) return err(VM_FAULT_OOM, 'out of simulated memory for a THP');
   p.pt.setPmdSlot(vpn, mkLeaf('thp', pfn, true));
   return ok('THP allocated and mapped by a PMD (do_huge_pmd_anonymous_page)');
@@ -105,7 +105,7 @@ function pmdLeafFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
       if (!write) return ok('huge zero page already mapped');
       if (p.b.hugeZeroWpAllocatesThp) {
         // do_huge_zero_wp_pmd(): a new THP replaces the huge zero PMD under an invalidation of the whole PMD
-        const pfn = p.phys.allocRam(g.pmdOrder);
+        const pfn = p.phys.allocThp(g.pmdOrder);
         if (pfn !== undefined) {
           p.invalidate('CLEAR', start, start + g.pmdPages, 'write to the huge zero page (do_huge_zero_wp_pmd)');
           p.pt.setPmdSlot(start, mkLeaf('thp', pfn, true));
@@ -117,14 +117,14 @@ function pmdLeafFault(p: Process, vma: Vma, vpn: number, write: boolean): FaultO
     }
     case 'device_private': {
       const dev = p.deviceName(leaf.dev ?? 0);
-      const pfn = p.phys.allocRam(g.pmdOrder);
+      const pfn = p.phys.allocThp(g.pmdOrder);
       if (pfn === undefined) return err(VM_FAULT_OOM, 'out of simulated memory for migrate_to_ram');
       p.invalidate('MIGRATE', start, start + g.pmdPages, `migrate_to_ram of ${dev}'s device-private THP`, dev);
       p.pt.setPmdSlot(vpn, mkLeaf('thp', pfn, leaf.write, { exclusive: leaf.exclusive }));
       return ok(`${dev}'s device-private THP migrated back to system memory (migrate_to_ram)`);
     }
     case 'migration': {
-      const pfn = p.phys.allocRam(g.pmdOrder);
+      const pfn = p.phys.allocThp(g.pmdOrder);
       if (pfn === undefined) return err(VM_FAULT_OOM, 'out of simulated memory');
       p.pt.setPmdSlot(vpn, mkLeaf('thp', pfn, leaf.write, { exclusive: leaf.exclusive }));
       return ok('waited for the PMD migration to finish (pmd_migration_entry_wait)');

@@ -81,6 +81,9 @@ function pageout(p: Process, s: number, e: number): void {
       const w = t[2 * i];
       const pfn = t[2 * i + 1];
       if (kindOf(w) !== K_PRESENT || (w & F_SPECIAL) || pfn === ZERO_PFN) continue;
+      // madvise_cold_or_pageout_pte_range(): a THP mapped by PTEs is split (split_huge_page) before reclaim
+      const folio = p.phys.folioOf(pfn);
+      if (folio) p.phys.splitFolio(folio.head);
       const vpn = base + i;
       const v = p.vmas.find(vpn);
       if (!v) continue;
@@ -104,6 +107,8 @@ function hwpoison(p: Process, s: number, e: number): void {
     if (p.pt.pmdLeaf(vpn)) splitPmd(p, vpn, 'memory_failure on a THP');
     const [w, pfn] = p.pt.getPte(vpn);
     if (kindOf(w) !== K_PRESENT) continue;
+    const folio = p.phys.folioOf(pfn);
+    if (folio) p.phys.splitFolio(folio.head); // memory_failure() splits a THP (try_to_split_thp_page)
     if (pfn === ZERO_PFN) {
       throw new SimError(`madvise hwpoison at ${p.addr(vpn)}: the page is the shared zero page, which memory_failure() refuses; write the page first`);
     }

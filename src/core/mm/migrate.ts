@@ -44,6 +44,7 @@ export function doMigrate(p: Process, s: number, pages: number, to: string): voi
   p.invalidate('MIGRATE', s, e, `migrate_vma_setup to ${to}`, to);
   const g = p.g;
   const skipped: string[] = [];
+  const ptThp: number[] = [];
   for (const v of p.vmas.range(s, e)) {
     const vs = Math.max(s, v.start);
     const ve = Math.min(e, v.end);
@@ -65,8 +66,11 @@ export function doMigrate(p: Process, s: number, pages: number, to: string): voi
           p.pt.setPmdSlot(cs, mkLeaf('device_private', pfn, leaf.write, { exclusive: leaf.exclusive, dev }));
           continue;
         }
-        if (leaf.kind === 'thp' || leaf.kind === 'huge_zero') splitPmd(p, cs, `migrate to ${to}`);
-        else continue;
+        if (leaf.kind === 'thp' || leaf.kind === 'huge_zero') {
+          splitPmd(p, cs, `migrate to ${to}`);
+          // migrate_vma_collect_pmd(): split_huge_page() (≈6.19: migrate_vma_split_folio()) — small pages from here on
+          if (leaf.kind === 'thp') p.phys.splitFolio(leaf.pfn);
+        } else continue;
       } else if ((hit.level === 'pmd-none' || hit.level === 'pud-none' || hit.level === 'pgd-none') && whole
         && p.b.deviceThpMigration) {
         const pfn = p.phys.allocDevice(dev, g.pmdOrder);
@@ -81,6 +85,13 @@ export function doMigrate(p: Process, s: number, pages: number, to: string): voi
         let excl = F_EXCLUSIVE;
         if (k === K_NONE || (k === K_PRESENT && pfn === ZERO_PFN)) write = v.write;
         else if (k === K_PRESENT && !(w & F_SPECIAL)) {
+          const folio = p.phys.folioOf(pfn);
+          if (folio) {
+            // a PTE-mapped THP: ≈6.19 migrate_vma_collect_pmd() splits the folio first (migrate_vma_split_folio());
+            // before, migrate_vma_check_page() refuses compound pages and the page stays where it is
+            if (!p.b.deviceThpMigration) { ptThp.push(vpn); continue; }
+            p.phys.splitFolio(folio.head);
+          }
           write = (w & F_WRITE) !== 0;
           excl = w & F_EXCLUSIVE;
           if (w & F_PROTNONE) write = (w & F_WRITE) !== 0;
@@ -91,7 +102,21 @@ export function doMigrate(p: Process, s: number, pages: number, to: string): voi
       }
     }
   }
+  for (const [a, b] of runsOf(ptThp)) {
+    skipped.push(`${p.addr(a)}..${p.addr(b)} (pages of a THP mapped by PTEs: migrate_vma_check_page() refuses compound pages before v6.19)`);
+  }
   if (skipped.length) throw new SimError(`migrate to ${to}: not migrated: ${skipped.join('; ')}`, 'warning');
+}
+
+/** Consecutive page numbers as [start, end) runs. */
+function runsOf(vpns: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const v of vpns) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === v) last[1] = v + 1;
+    else runs.push([v, v + 1]);
+  }
+  return runs;
 }
 
 function migrateToSystem(p: Process, s: number, e: number): void {
@@ -113,13 +138,17 @@ function migrateToSystem(p: Process, s: number, e: number): void {
     }
   }, (leaf, level, start) => {
     if (leaf.kind !== 'device_private' || level !== 'pmd') return;
-    const pfn = p.phys.allocRam(p.g.pmdOrder);
+    const pfn = p.phys.allocThp(p.g.pmdOrder);
     if (pfn === undefined) throw new SimError('migrate to system: out of simulated memory');
     p.pt.setPmdSlot(start, mkLeaf('thp', pfn, leaf.write, { exclusive: leaf.exclusive }));
   });
 }
 
-/** make_device_exclusive(): GUP for write (faults/COW-breaks each page), then a device-exclusive entry per page. */
+/**
+ * make_device_exclusive(): GUP for write (faults/COW-breaks each page, FOLL_SPLIT_PMD), then a device-exclusive
+ * entry per page. 5.14–6.14 (make_device_exclusive_range()): a THP's tail pages are skipped, and its head page
+ * turns every PTE of the folio into a device-exclusive entry, inside the range or not (exclusiveFolio()).
+ */
 export function doExclusive(p: Process, s: number, pages: number, device: string): void {
   if (!p.b.deviceExclusive) {
     throw new SimError(`exclusive: device-exclusive entries (make_device_exclusive_range) arrived in v5.14; kernel ${p.b.kernel.id} has none`);
@@ -134,9 +163,50 @@ export function doExclusive(p: Process, s: number, pages: number, device: string
   doAccess(p, s, pages, true);
   for (let vpn = s; vpn < e; vpn++) if (p.pt.pmdLeaf(vpn)) splitPmd(p, vpn, 'make_device_exclusive (FOLL_SPLIT_PMD)');
   p.invalidate('EXCLUSIVE', s, e, `make_device_exclusive for ${device}`, device);
+  const tails: number[] = [];
+  const beyond: number[] = [];
   for (let vpn = s; vpn < e; vpn++) {
     const [w, pfn] = p.pt.getPte(vpn);
-    if (kindOf(w) !== K_PRESENT || kindOf(w) === K_DEVICE_EXCLUSIVE) continue;
-    p.pt.setPte(vpn, mkState(K_DEVICE_EXCLUSIVE, w & (F_WRITE | F_EXCLUSIVE), dev), pfn);
+    if (kindOf(w) !== K_PRESENT) continue;
+    const folio = p.b.exclusiveWholeFolio ? p.phys.folioOf(pfn) : undefined;
+    if (!folio) {
+      p.pt.setPte(vpn, mkState(K_DEVICE_EXCLUSIVE, w & (F_WRITE | F_EXCLUSIVE), dev), pfn);
+      continue;
+    }
+    if (pfn !== folio.head) { tails.push(vpn); continue; }
+    for (const v of exclusiveFolio(p, vpn, folio, dev, device)) if (v < s || v >= e) beyond.push(v);
   }
+  const notes: string[] = [];
+  if (tails.length) {
+    notes.push(`${runsOf(tails).map(([a, b]) => `${p.addr(a)}..${p.addr(b)}`).join(', ')} not made exclusive: tail pages of a THP (make_device_exclusive_range() skips PageTail pages before v6.15)`);
+  }
+  if (beyond.length) {
+    notes.push(`${runsOf(beyond).map(([a, b]) => `${p.addr(a)}..${p.addr(b)}`).join(', ')} made exclusive too: the THP's head page converts every PTE of its folio (rmap walk, before v6.15)`);
+  }
+  if (notes.length) throw new SimError(`exclusive: ${notes.join('; ')}`, 'warning');
+}
+
+/**
+ * page_make_device_exclusive_one() over each VMA mapping the folio whose head page is mapped at headVpn (5.14–6.14):
+ * every present PTE of the folio becomes a device-exclusive entry (writable as the PTE was), one MMU_NOTIFY_EXCLUSIVE
+ * per VMA over the folio's span; the walk stops at a PTE of the folio that already is device-exclusive. Returns the
+ * pages converted.
+ */
+function exclusiveFolio(p: Process, headVpn: number, folio: { head: number; order: number }, dev: number, device: string): number[] {
+  const span = 2 ** folio.order;
+  const done: number[] = [];
+  for (const v of p.vmas.range(headVpn, headVpn + span)) {
+    const a = Math.max(v.start, headVpn);
+    const b = Math.min(v.end, headVpn + span);
+    p.invalidate('EXCLUSIVE', a, b, `make_device_exclusive for ${device}: the rmap walk over the THP at ${p.addr(headVpn)}`, device);
+    for (let vpn = a; vpn < b; vpn++) {
+      const [w, pfn] = p.pt.getPte(vpn);
+      if (pfn < folio.head || pfn >= folio.head + span) continue;
+      if (kindOf(w) === K_DEVICE_EXCLUSIVE) return done;
+      if (kindOf(w) !== K_PRESENT) continue;
+      p.pt.setPte(vpn, mkState(K_DEVICE_EXCLUSIVE, w & (F_WRITE | F_EXCLUSIVE), dev), pfn);
+      done.push(vpn);
+    }
+  }
+  return done;
 }

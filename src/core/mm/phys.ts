@@ -28,6 +28,9 @@ export class PhysMem {
   private readonly nextDev: number[] = [];
   private nextFile = 1;
   private nextSwap = 1;
+  /** Anonymous THPs still whole (large folios), head pfn → order, until split_huge_page() splits them. */
+  private readonly folios = new Map<number, number>();
+  private readonly folioOrders = new Set<number>();
   constructor(readonly devices: readonly string[]) {
     for (let i = 0; i < devices.length; i++) this.nextDev.push(DEVICE_BASE_PFN + i * DEVICE_SPAN_PFNS);
   }
@@ -39,6 +42,30 @@ export class PhysMem {
     if (pfn + n > DEVICE_BASE_PFN) return undefined;
     this.nextRam = pfn + n;
     return pfn;
+  }
+
+  /** A THP: a naturally aligned large folio that stays one folio after its PMD is split (PTE-mapped THP). */
+  allocThp(order: number): number | undefined {
+    const pfn = this.allocRam(order);
+    if (pfn !== undefined && order > 0) {
+      this.folios.set(pfn, order);
+      this.folioOrders.add(order);
+    }
+    return pfn;
+  }
+
+  /** The large folio (THP) that RAM page `pfn` belongs to, while it is one; undefined for a small page. */
+  folioOf(pfn: number): { readonly head: number; readonly order: number } | undefined {
+    for (const order of this.folioOrders) {
+      const head = pfn - (pfn % 2 ** order);
+      if (this.folios.get(head) === order) return { head, order };
+    }
+    return undefined;
+  }
+
+  /** split_huge_page(): the folio's pages become small folios (the page table keeps mapping them). */
+  splitFolio(head: number): void {
+    this.folios.delete(head);
   }
 
   /** Device-private pages of device `dev` (index into devices). */
