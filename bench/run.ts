@@ -21,6 +21,7 @@ import { walkWorkloads } from './workloads/walk';
 import { inspectorWorkloads } from './workloads/inspector';
 import { realActivationWorkloads } from './workloads/activation-real';
 import { kernelWorkloads } from './workloads/kernel';
+import { captureWorkloads } from './workloads/capture';
 
 interface Group {
   readonly prefix: string;
@@ -38,6 +39,7 @@ const groups: Group[] = [
   { prefix: 'bundle', also: ['activation'], run: (c) => bundleWorkloads(c) },
   { prefix: 'activation', run: (c) => realActivationWorkloads(c) },
   { prefix: 'kernel', run: (c) => kernelWorkloads(c) },
+  { prefix: 'capture', run: (c) => captureWorkloads(c) },
 ];
 
 function machine() {

@@ -43,13 +43,28 @@ const bundles = [
     ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js',
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
   },
+  { // the extension behind the activation stub (dist/extension.js): commands, stores, inspector; main.ts requires
+    // dist/commands.js right after activate() returns, so VS Code's activation time covers only the stub
+    ...common, entryPoints: { commands: 'src/extension/nodeCommands.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+  },
   { // the scenario parser and runner (with yaml) for the Node host: main.ts requires dist/core.js on first use, so
     // activation loads only the glue (src/extension/scenarioCore.ts)
     ...common, entryPoints: { core: 'src/extension/scenarioCore.ts' }, outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20',
   },
+  { // the providers (diagnostics, hovers, CodeLens, Test Explorer, tree, walkthrough, authoring help) for the Node
+    // host: main.ts requires dist/providers.js right after activation, so activation loads only the commands
+    ...common, entryPoints: { providers: 'src/extension/providers.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+  },
   { // web extension host (browser worker): no Node API in the path
     ...common, entryPoints: ['src/extension/web.ts'], outfile: 'dist/web/extension.js',
+    platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
+    define: { ...common.define, 'process.platform': '"web"' },
+  },
+  { // the same providers for the web host: web.ts reads dist/web/providers.js and evaluates it after activation
+    ...common, entryPoints: { providers: 'src/extension/providers.ts' }, outdir: 'dist/web',
     platform: 'browser', format: 'cjs', target: 'es2022', external: ['vscode'],
     define: { ...common.define, 'process.platform': '"web"' },
   },
@@ -60,6 +75,11 @@ const bundles = [
   { // the real-kernel oracle for the Node host (processes, QEMU): main.ts requires dist/oracle.js on the first
     // "Verify on kernel", so neither activation nor the web host carry it
     ...common, entryPoints: { oracle: 'src/extension/oracleCore.ts' }, outdir: 'dist',
+    platform: 'node', format: 'cjs', target: 'node20',
+  },
+  { // capturing a live process from /proc for the Node host: main.ts requires dist/capture.js on the first
+    // "Capture Process Address Space…"
+    ...common, entryPoints: { capture: 'src/extension/capture/captureCore.ts' }, outdir: 'dist',
     platform: 'node', format: 'cjs', target: 'node20',
   },
   { // walk worker (large walks off the extension host's main thread)

@@ -31,6 +31,12 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The p-th percentile (0 < p ≤ 100) by nearest rank: of 10 values, p90 is the 9th smallest. */
+export function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
 /** Time `fn` (sync). The value it returns is kept in a sink so the work cannot be optimised away. */
 export function measure(fn: () => unknown, opts: MeasureOptions = {}): Timing {
   const warmup = opts.warmup ?? 1;

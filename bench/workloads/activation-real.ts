@@ -18,7 +18,8 @@
  * activates first (window 0: empty first, window 1: HMM Lens first, …) so neither always pays the host's
  * first-activation costs (tens of ms here; with 3 windows the empty extension goes first twice, so read the wall
  * ratio with details.wallByPosition, which splits each extension's wall times by position).
- * Median of 3 windows (one extension host each; 1 in quick mode).
+ * 10 windows (one extension host each; 1 in quick mode); the judged figure is the 90th percentile of the 10 (the
+ * 9th smallest: the target holds in at least 9 of 10 hosts), the median is in the details.
  * When the server cannot start here, the row says so and the fake-host row of ./bundle.ts stands.
  * HMM_BENCH_SCREENSHOT=file.png saves the Running Extensions editor of the first window.
  */
@@ -29,10 +30,12 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from '../lib/context';
 import { fmtMs, missed, type Row } from '../lib/report';
-import { median } from '../lib/timing';
-import { BUNDLE_DIR, ROOT } from './bundle';
+import { median, percentile } from '../lib/timing';
+import { BUNDLE_DIR, ROOT, STARTUP_BUNDLES } from './bundle';
 
 const ASSETS = join(ROOT, 'bench', 'workloads', 'activation-ext');
+/** extension hosts measured (full run): the row is their 90th percentile */
+const WINDOWS = 10;
 type Key = 'hmm' | 'empty';
 /** The files the .vsix holds, as `vsce ls` lists them (.vscodeignore): contributions resolve as they do when installed. */
 function shippedFiles(): string[] {
@@ -92,8 +95,8 @@ async function readRunningExtensions(page: Page, wanted: Record<Key, string[]>, 
 }
 
 export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]> {
-  const target = '< 30 ms';
-  const workload = 'activation in the real extension host (VS Code figure)';
+  const target = '< 30 ms (p90)';
+  const workload = 'activation in the real extension host (VS Code figure, p90 of 10 hosts)';
   const wallId = 'activation.realWall';
   const wallWorkload = 'activation in the real host: await ext.activate() wall';
   if (!existsSync(join(ROOT, 'scripts/vscode-server.mjs'))) return [missed('activation.real', workload, target, 'scripts/vscode-server.mjs is not there')];
@@ -117,6 +120,11 @@ export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]>
   const prod = join(BUNDLE_DIR, 'extension.js');
   const shipped = existsSync(prod);
   if (shipped) cpSync(prod, join(ext, 'dist', 'extension.js'));
+  // and the minified bundles the stub loads right after activation (commands, providers)
+  for (const name of Object.keys(STARTUP_BUNDLES)) {
+    const f = join(BUNDLE_DIR, `${name}.js`);
+    if (shipped && existsSync(f)) cpSync(f, join(ext, 'dist', `${name}.js`));
+  }
   const empty = join(devDir, 'empty-extension');
   cpSync(join(ASSETS, 'empty-extension'), empty, { recursive: true });
   const suite = join(work, 'suite.js');
@@ -129,7 +137,7 @@ export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]>
   try {
     server = await vs.startServer({ env: { HMM_BENCH_ACTIVATION_OUT: out } });
     chromium = await vs.launchChromium();
-    const windows = ctx.quick ? 1 : 3;
+    const windows = ctx.quick ? 1 : WINDOWS;
     const shown: Record<Key, Shown>[] = [];
     for (let i = 0; i < windows; i++) {
       const order: Key[] = i % 2 === 0 ? ['empty', 'hmm'] : ['hmm', 'empty'];
@@ -170,8 +178,10 @@ export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]>
       empty: { vscodeMs: shown[i].empty.ms, wallMs: r.empty.wallMs!, shown: shown[i].empty.text },
     }));
     const list = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join('/');
-    const act = median(perWindow.map((w) => w.hmmLens.vscodeMs));
-    const floor = median(perWindow.map((w) => w.empty.vscodeMs));
+    // the judged figure: the 90th percentile of the hosts (under 30 ms in at least 9 of 10), floor likewise
+    const act = percentile(perWindow.map((w) => w.hmmLens.vscodeMs), 90);
+    const floor = percentile(perWindow.map((w) => w.empty.vscodeMs), 90);
+    const under = perWindow.filter((w) => w.hmmLens.vscodeMs < 30).length;
     const vsRuns = `HMM Lens ${list(perWindow.map((w) => w.hmmLens.vscodeMs), 0)} ms, empty ${list(perWindow.map((w) => w.empty.vscodeMs), 0)} ms`;
     const wall = median(perWindow.map((w) => w.hmmLens.wallMs));
     const wallFloor = median(perWindow.map((w) => w.empty.wallMs));
@@ -181,12 +191,13 @@ export async function realActivationWorkloads(ctx: BenchContext): Promise<Row[]>
       first: runs.filter((r) => r.order[0] === key).map((r) => r[key].wallMs!),
       second: runs.filter((r) => r.order[0] !== key).map((r) => r[key].wallMs!),
     });
-    const details = { windows: perWindow, wallByPosition: { hmmLens: byPosition('hmm'), empty: byPosition('empty') }, devExtensions: [IDS.hmm, IDS.empty] };
+    const details = { windows: perWindow, wallByPosition: { hmmLens: byPosition('hmm'), empty: byPosition('empty') }, devExtensions: [IDS.hmm, IDS.empty],
+      p90Ms: act, medianMs: median(perWindow.map((w) => w.hmmLens.vscodeMs)), under30: `${under} of ${perWindow.length}` };
     return [{
       id: 'activation.real', workload, measured: fmtMs(act), value: act, unit: 'ms',
       floor: `empty extension ${fmtMs(floor)}`, floorValue: floor, ratio: act / Math.max(floor, 1), target, size,
       status: act < 30 ? 'met' : 'missed',
-      reason: act < 30 ? `Running Extensions: ${vsRuns}` : `${fmtMs(act)} ≥ 30 ms (Running Extensions: ${vsRuns})`,
+      reason: `${act < 30 ? '' : `${fmtMs(act)} ≥ 30 ms; `}p90 of ${perWindow.length} hosts, ${under} under 30 ms; median ${fmtMs(median(perWindow.map((w) => w.hmmLens.vscodeMs)))} (Running Extensions: ${vsRuns})`,
       details,
     }, {
       id: wallId, workload: wallWorkload, measured: fmtMs(wall), value: wall, unit: 'ms',

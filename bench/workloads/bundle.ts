@@ -22,6 +22,11 @@ import { median } from '../lib/timing';
 export const ROOT = join(__dirname, '..', '..');
 export const BUNDLE_DIR = join(ROOT, 'out', 'bench', 'bundle');
 
+/** The bundles the Node host loads right after the activation stub (dist/extension.js), by their dist/ name. */
+export const STARTUP_BUNDLES: Readonly<Record<string, string>> = {
+  commands: 'src/extension/nodeCommands.ts', providers: 'src/extension/providers.ts',
+};
+
 /** Limits in kB of 1000 bytes (the stricter reading of "300 KB"; 300 KiB would be 307,200 bytes). */
 const EXT_LIMIT = 300_000;
 const WEBVIEW_LIMIT = 400_000;
@@ -39,6 +44,13 @@ async function buildProd(): Promise<{ ext?: string; webview?: string[]; errors: 
       await build({ ...common, entryPoints: ['src/extension/main.ts'], outfile: join(BUNDLE_DIR, 'extension.js'),
         platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] });
       ext = join(BUNDLE_DIR, 'extension.js');
+      // what the stub loads right after activation: the commands, then the providers (as scripts/build.mjs builds them)
+      for (const [name, entry] of Object.entries(STARTUP_BUNDLES)) {
+        if (existsSync(join(ROOT, entry))) {
+          await build({ ...common, entryPoints: [entry], outfile: join(BUNDLE_DIR, `${name}.js`), platform: 'node', format: 'cjs',
+            target: 'node20', external: ['vscode'] });
+        }
+      }
     } catch (e) {
       errors.push(`extension build failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
     }
@@ -78,7 +90,8 @@ const vscode = {};
 for (const name of JSON.parse(process.env.HMM_BENCH_VSCODE_NAMES || '[]')) vscode[name] = fake();
 const load = Module._load;
 Module._load = function (req, parent, isMain) { return req === 'vscode' ? vscode : load.apply(this, arguments); };
-const ctx = new Proxy({ subscriptions: [], extensionPath: process.cwd(), extension: { packageJSON: {} },
+const ctx = new Proxy({ subscriptions: [], extensionPath: process.cwd(),
+  extension: { packageJSON: JSON.parse(require('fs').readFileSync(process.env.HMM_BENCH_PACKAGE_JSON, 'utf8')) },
   globalState: { get() {}, update() { return Promise.resolve(); }, keys() { return []; }, setKeysForSync() {} },
   workspaceState: { get() {}, update() { return Promise.resolve(); }, keys() { return []; } } }, {
   get(t, p) { if (p in t) return t[p]; if (p === 'then') return undefined; return fake(); } });
@@ -108,7 +121,7 @@ function fakeActivation(bundle: string, runs: number): { totalMs: number; requir
   const acts: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const out = execFileSync(process.execPath, [host, bundle], { encoding: 'utf8', timeout: 30_000,
-      env: { ...process.env, HMM_BENCH_VSCODE_NAMES: JSON.stringify(vscodeApiNames()) } });
+      env: { ...process.env, HMM_BENCH_VSCODE_NAMES: JSON.stringify(vscodeApiNames()), HMM_BENCH_PACKAGE_JSON: join(ROOT, 'package.json') } });
     const r = JSON.parse(out) as { totalMs: number; requireMs: number; activateMs: number; error?: string };
     if (r.error) return { error: r.error.split('\n')[0] };
     if (i === 0) continue; // first run warms the OS file cache
@@ -126,10 +139,14 @@ export async function bundleWorkloads(ctx: BenchContext): Promise<Row[]> {
   const wvTarget = '< 400 kB (JS + CSS)';
   const actTarget = '< 30 ms';
   if (b.ext) {
-    const size = statSync(b.ext).size;
-    rows.push({ id: 'bundle.extension', workload: 'bundle size: extension (minified)', size: '-', measured: fmtKB(size), value: size, unit: 'B',
+    // the activation stub and what it loads right after (the parser, the oracle and capture load on first use)
+    const files = [b.ext, ...Object.keys(STARTUP_BUNDLES).map((n) => join(BUNDLE_DIR, `${n}.js`)).filter((f) => existsSync(f))];
+    const sizes = Object.fromEntries(files.map((f) => [f.slice(BUNDLE_DIR.length + 1), statSync(f).size]));
+    const size = Object.values(sizes).reduce((a, x) => a + x, 0);
+    const parts = Object.entries(sizes).map(([f, n]) => `${f} ${n.toLocaleString('en-US')}`).join(' + ');
+    rows.push({ id: 'bundle.extension', workload: 'bundle size: extension at startup (minified: stub + commands + providers)', size: '-', measured: fmtKB(size), value: size, unit: 'B',
       floor: `limit ${fmtKB(EXT_LIMIT)}`, floorValue: EXT_LIMIT, ratio: size / EXT_LIMIT, target: extTarget,
-      status: size < EXT_LIMIT ? 'met' : 'missed', reason: size < EXT_LIMIT ? `${size.toLocaleString('en-US')} bytes` : `${size.toLocaleString('en-US')} bytes ≥ 300,000` });
+      status: size < EXT_LIMIT ? 'met' : 'missed', reason: `${size < EXT_LIMIT ? '' : '≥ 300,000: '}${parts} bytes`, details: sizes });
   } else {
     rows.push(missed('bundle.extension', 'bundle size: extension', extTarget, b.errors.find((e) => e.startsWith('extension')) ?? 'src/extension/main.ts is not there yet'));
   }

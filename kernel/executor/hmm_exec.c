@@ -11,6 +11,7 @@
  * of this folder (kernel/README.md has the command line).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +30,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "hmm_exec.h"
@@ -73,7 +75,7 @@
 
 enum op_kind {
 	OP_MMAP, OP_MUNMAP, OP_MPROTECT, OP_READ, OP_WRITE, OP_FORK, OP_MADVISE, OP_MIGRATE,
-	OP_EXCLUSIVE, OP_INSERT, OP_UFFD_WP, OP_WALK, OP_IN, OP_GO,
+	OP_EXCLUSIVE, OP_INSERT, OP_UFFD_WP, OP_WALK, OP_IN, OP_GO, OP_PROC_SNAPSHOT,
 };
 
 enum backing { B_ANON, B_FILE, B_HUGE_2M, B_HUGE_1G, B_DEV };
@@ -518,6 +520,18 @@ static int parse_op(char **tok, int ntok, struct op *o, struct program *prog, in
 			o->target = HMM_PROBE_INSERT_SPECIAL;
 		else
 			return perr("unknown insert kind '%s'", tok[3]);
+		return 0;
+	}
+	if (!strcmp(k, "proc-snapshot")) {
+		o->kind = OP_PROC_SNAPSHOT;
+		if (ntok != 4)
+			return perr("proc-snapshot needs ID ADDR PAGES");
+		if (parse_dec(tok[1], &o->id) || parse_hex(tok[2], &o->addr) ||
+		    parse_dec(tok[3], &o->pages))
+			return -1;
+		if (!o->pages || o->pages > HMM_PROBE_MAX_PAGES)
+			return perr("PAGES must be 1 to %llu",
+				    (unsigned long long)HMM_PROBE_MAX_PAGES);
 		return 0;
 	}
 	if (!strcmp(k, "walk")) {
@@ -1020,6 +1034,250 @@ out:
 	return err;
 }
 
+/*
+ * ---- proc-snapshot
+ * -------------------------------------------------------------------------------
+ *
+ * What /proc says about this process right now, for the capture comparison (PROGRAM.md): the mapping
+ * lines of /proc/self/smaps with the fields a capture uses, mountinfo, the pagemap entries of one
+ * range as runs, the kpageflags of the pfns found there and, when device or other pfn entries are
+ * among them, /proc/iomem. Reading these files changes nothing in the range: no page is touched.
+ */
+
+#define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		(1ULL << 62)
+#define PM_FRAME	((1ULL << 55) - 1)
+#define SWP_TYPE_MASK	31ULL
+/* swap types below this are swap areas; from it on, entries that name a pfn (classify.ts) */
+#define SWP_FIRST_PFN	22ULL
+#define SWP_MARKER	31ULL
+
+static const char * const snap_fields[] = {
+	"Rss:", "Swap:", "AnonHugePages:", "KernelPageSize:", "Shared_Clean:", "Shared_Dirty:",
+	"VmFlags:",
+};
+
+static int snap_header_line(const char *l)
+{
+	const char *dash = strchr(l, '-');
+	const char *space = strchr(l, ' ');
+
+	return isxdigit((unsigned char)l[0]) && dash && space && dash < space;
+}
+
+/* Field lines a capture uses; a size of 0 kB is left out (a missing size reads as 0), except Rss. */
+static int snap_wanted(const char *l)
+{
+	size_t i, n;
+
+	if (snap_header_line(l))
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(snap_fields); i++) {
+		n = strlen(snap_fields[i]);
+		if (strncmp(l, snap_fields[i], n))
+			continue;
+		if (i == 0 || !strcmp(snap_fields[i], "VmFlags:"))
+			return 1;
+		l += n + strspn(l + n, " ");
+		return strncmp(l, "0 kB", 4) != 0;
+	}
+	return 0;
+}
+
+/* Collapses the column padding of a mapping line (a path keeps single spaces). */
+static void snap_squeeze(char *l)
+{
+	char *start = l, *w = l;
+
+	for (; *l; l++)
+		if (*l != ' ' || w == start || w[-1] != ' ')
+			*w++ = *l;
+	*w = 0;
+}
+
+/* Prints the lines of @path as "@hmm TAG LINE"; with @filter only the lines snap_wanted() keeps. */
+static int snap_file(const char *path, const char *tag, int filter)
+{
+	char *text = read_file(path), *line, *next;
+
+	if (!text)
+		return -errno;
+	for (line = text; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		else
+			next = line + strlen(line);
+		if (!*line || (filter && !snap_wanted(line)))
+			continue;
+		if (filter && snap_header_line(line))
+			snap_squeeze(line);
+		out("@hmm %s %s", tag, line);
+	}
+	free(text);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The pfn whose kpageflags a capture needs for pagemap entry @w, or 0. */
+static uint64_t snap_pfn(uint64_t w)
+{
+	uint64_t type;
+
+	if (w & PM_PRESENT)
+		return w & PM_FRAME;
+	if (!(w & PM_SWAP))
+		return 0;
+	type = w & SWP_TYPE_MASK;
+	if (type < SWP_FIRST_PFN || type == SWP_MARKER)
+		return 0;
+	return (w & PM_FRAME) >> 5;
+}
+
+/* Runs of non-zero entries: words[k] = words[i] + (k - i) * delta, delta 0, 1 or 32. */
+static void snap_pagemap_runs(const uint64_t *w, uint64_t n, uint64_t addr)
+{
+	static const uint64_t deltas[] = { 0, 1, 32 };
+	uint64_t i = 0, k, delta;
+	size_t d;
+
+	while (i < n) {
+		if (!w[i]) {
+			i++;
+			continue;
+		}
+		delta = 0;
+		for (d = 0; i + 1 < n && d < ARRAY_SIZE(deltas); d++) {
+			if (w[i + 1] == w[i] + deltas[d]) {
+				delta = deltas[d];
+				break;
+			}
+		}
+		for (k = 1; i + k < n && w[i + k] == w[i] + k * delta; k++)
+			;
+		out("@hmm pm 0x%llx %llu %016llx %llu",
+		    (unsigned long long)(addr + i * (uint64_t)page_size), (unsigned long long)k,
+		    (unsigned long long)w[i], (unsigned long long)delta);
+		i += k;
+	}
+}
+
+/*
+ * kpageflags of the sorted, distinct pfns, as runs of equal flags over consecutive pfns. The file ends
+ * at max_pfn: pfns above it (device memory) get no line.
+ */
+static int snap_kpageflags(int fd, const uint64_t *pfn, uint64_t n)
+{
+	uint64_t i = 0, run_pfn = 0, run_count = 0, run_flags = 0, flags;
+	ssize_t r;
+
+	while (i < n) {
+		r = pread(fd, &flags, sizeof(flags), (off_t)(pfn[i] * sizeof(flags)));
+		if (r < 0)
+			return -errno;
+		if (r != (ssize_t)sizeof(flags))
+			break;
+		if (run_count && pfn[i] == run_pfn + run_count && flags == run_flags) {
+			run_count++;
+		} else {
+			if (run_count)
+				out("@hmm kpf 0x%llx %llu %016llx", (unsigned long long)run_pfn,
+				    (unsigned long long)run_count, (unsigned long long)run_flags);
+			run_pfn = pfn[i];
+			run_count = 1;
+			run_flags = flags;
+		}
+		i++;
+	}
+	if (run_count)
+		out("@hmm kpf 0x%llx %llu %016llx", (unsigned long long)run_pfn,
+		    (unsigned long long)run_count, (unsigned long long)run_flags);
+	return 0;
+}
+
+static int op_proc_snapshot(const struct op *o)
+{
+	size_t len = o->pages * sizeof(uint64_t);
+	uint64_t *words = own_alloc(len), *pfns = own_alloc(len), i, npfn = 0, k;
+	char mode[64] = "unknown", *thp, *open_br, *close_br;
+	int pm = -1, kpf = -1, err = 0, pfn_entries = 0;
+	struct utsname un;
+	ssize_t r;
+
+	if (!words || !pfns) {
+		err = -ENOMEM;
+		goto out;
+	}
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pm < 0) {
+		err = -errno;
+		goto out;
+	}
+	r = pread(pm, words, len, (off_t)(o->addr / (uint64_t)page_size * sizeof(uint64_t)));
+	if (r < 0) {
+		err = -errno;
+		goto out;
+	}
+	memset((char *)words + r, 0, len - (size_t)r);
+	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	thp = read_file("/sys/kernel/mm/transparent_hugepage/enabled");
+	if (thp) {
+		open_br = strchr(thp, '[');
+		close_br = open_br ? strchr(open_br, ']') : NULL;
+		if (close_br && close_br - open_br - 1 < (long)sizeof(mode)) {
+			memcpy(mode, open_br + 1, close_br - open_br - 1);
+			mode[close_br - open_br - 1] = 0;
+		}
+		free(thp);
+	}
+	if (uname(&un))
+		strcpy(un.release, "unknown");
+	out("@hmm proc-begin %llu release=%s page_size=%ld thp=%s kpf=%d start=0x%llx pages=%llu",
+	    (unsigned long long)o->id, un.release, page_size, mode, kpf >= 0,
+	    (unsigned long long)o->addr, (unsigned long long)o->pages);
+	err = snap_file("/proc/self/smaps", "proc-smaps", 1);
+	if (!err)
+		err = snap_file("/proc/self/mountinfo", "proc-mount", 0);
+	if (err)
+		goto out;
+	snap_pagemap_runs(words, o->pages, o->addr);
+	for (i = 0; i < o->pages; i++) {
+		uint64_t pfn = snap_pfn(words[i]);
+
+		if (!pfn)
+			continue;
+		if (!(words[i] & PM_PRESENT))
+			pfn_entries = 1;
+		pfns[npfn++] = pfn;
+	}
+	if (kpf >= 0 && npfn) {
+		qsort(pfns, npfn, sizeof(*pfns), cmp_u64);
+		for (i = 1, k = 1; i < npfn; i++)
+			if (pfns[i] != pfns[k - 1])
+				pfns[k++] = pfns[i];
+		err = snap_kpageflags(kpf, pfns, k);
+		if (err)
+			goto out;
+	}
+	if (pfn_entries)
+		snap_file("/proc/iomem", "proc-iomem", 0);
+	out("@hmm proc-end %llu", (unsigned long long)o->id);
+out:
+	if (kpf >= 0)
+		close(kpf);
+	if (pm >= 0)
+		close(pm);
+	own_free(pfns, len);
+	own_free(words, len);
+	return err;
+}
+
 static void set_abort_msg(const struct program *prog, const struct op *o)
 {
 	snprintf(abort_line, sizeof(abort_line), "%d", o ? o->line : 0);
@@ -1058,6 +1316,8 @@ static int run_op(const struct program *prog, const struct op *o, char *why, siz
 		return 0;
 	case OP_GO:
 		return op_go(prog, o);
+	case OP_PROC_SNAPSHOT:
+		return op_proc_snapshot(o);
 	}
 	return -EINVAL;
 }

@@ -19,6 +19,14 @@ export const VERIFY_OPTIONS: readonly OptionSpec[] = [
   { name: 'help', value: false, help: 'show this help' },
 ];
 
+export const CAPTURE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'range', value: true, arg: 'START[+LEN]', help: 'capture [START, START+LEN) (LEN: 4096, 0x1000, 64K, 2M, 1G), START-END, or the mapping at START' },
+  { name: 'o', value: true, arg: 'FILE', help: 'write the scenario to FILE (default: standard output)' },
+  { name: 'output', value: true, arg: 'FILE', help: 'the same as -o' },
+  { name: 'scan-limit', value: true, arg: 'SIZE', help: 'largest mapping searched for its resident pages (default 4T)' },
+  { name: 'help', value: false, help: 'show this help' },
+];
+
 export const DECODE_OPTIONS: readonly OptionSpec[] = [
   { name: 'kernel', value: true, arg: 'ID', help: 'decode with the layout of this kernel (default latest)' },
   { name: 'legacy', value: true, arg: 'PROFILE', help: 'driver profile for kernels up to v5.7: amdgpu (default), nouveau, test_hmm' },
@@ -42,6 +50,7 @@ export const MAIN_HELP = `hmm-lens — simulate and decode Linux hmm_range_fault
 Usage:
   hmm-lens run FILE|DIR... [options]     run every walk of the scenario files and check every expect
   hmm-lens verify FILE|DIR... --on K     run the walks on a real kernel and compare with the simulator
+  hmm-lens capture PID [options]         write a scenario that reproduces a live process's address space
   hmm-lens decode VALUE... [options]     decode hmm_pfns words as the editor hover does
   hmm-lens layouts [--json]              list the pfn layouts and which kernels use them
   hmm-lens --help | --version
@@ -49,6 +58,7 @@ Usage:
 Exit status of run: 0 all expectations hold, 1 an expectation fails, 2 a file is invalid (or bad usage).
 Exit status of verify: 0 every expressible walk agrees, 1 a walk disagrees, 2 a file is invalid (or bad usage),
 3 the kernel could not be prepared or run.
+Exit status of capture: 0 captured, 1 the process could not be captured (gone, not permitted, too large), 2 bad usage.
 Scenario format: docs/scenario-reference.md. "hmm-lens COMMAND --help" shows the options of a command.
 `;
 
@@ -83,6 +93,27 @@ ${optionLines(VERIFY_OPTIONS)}
 
 Exit status: 0 every expressible walk agrees, 1 a walk disagrees, 2 a file is invalid or bad usage, 3 the kernel
 could not be prepared or run (the message says what is missing, or shows the console of a VM that failed).
+`;
+
+export const CAPTURE_HELP = `Usage: hmm-lens capture PID [--range START[+LENGTH]] [-o FILE]
+
+Reads what the kernel shows of a live process (/proc/PID/smaps, mountinfo, pagemap and, as root, /proc/kpageflags)
+and writes a scenario that reproduces it: the mappings at their real addresses with their flags, the page states
+through the steps that produce them (set where only an exact state will do), then a snapshot and a faulting walk
+over the range (or over each mapping). The file's comments say what was captured, when, on which kernel, and every
+state it could not express, and why. Without root pagemap hides the pfns and /proc/kpageflags is unreadable: the
+capture then infers what it can from pagemap's flags and smaps, and says so in the file and on stderr.
+
+Options:
+  -o FILE, --output FILE   write the scenario to FILE (default: standard output)
+  --range START[+LENGTH]   capture [START, START+LENGTH) only (LENGTH: 4096, 0x1000, 64K, 2M, 1G); START-END;
+                           START alone: the mapping that contains START
+  --scan-limit SIZE        largest mapping searched for its resident pages (default 4T); a larger one that has
+                           pages is captured as a mapping only, and the warning says so
+  --help                   show this help
+
+Exit status: 0 captured (what is not expressed exactly is listed in the file), 1 the process could not be
+captured (no such process, it exited, permission denied, too many mappings for one scenario), 2 bad usage.
 `;
 
 export const DECODE_HELP = `Usage: hmm-lens decode VALUE... [options]

@@ -10,11 +10,17 @@ export interface HmmSettings {
   readonly legacyProfile: string;
   readonly pageSize: number;
   readonly hoverEnabled: boolean;
+  /** which hex values a hover decodes: auto (plausible pfn words and addresses), always (every value), off */
+  readonly hoverMode: 'auto' | 'always' | 'off';
   readonly hoverLanguages: readonly string[];
   /** largest walk the extension runs (pages) */
   readonly maxPages: number;
   /** walks over this many pages run in a worker */
   readonly workerThresholdPages: number;
+}
+
+function hoverModeOf(v: string | undefined): HmmSettings['hoverMode'] {
+  return v === 'always' || v === 'off' ? v : 'auto';
 }
 
 export function hmmSettings(scope?: vscode.ConfigurationScope): HmmSettings {
@@ -24,6 +30,7 @@ export function hmmSettings(scope?: vscode.ConfigurationScope): HmmSettings {
     legacyProfile: (c.get<string>('legacyProfile') ?? '').trim(),
     pageSize: c.get<number>('pageSize') ?? 4096,
     hoverEnabled: c.get<boolean>('hover.enabled') ?? true,
+    hoverMode: hoverModeOf(c.get<string>('hover.mode')),
     hoverLanguages: c.get<string[]>('hover.languages') ?? DEFAULT_HOVER_LANGUAGES,
     maxPages: c.get<number>('maxPages') ?? 16_777_216,
     workerThresholdPages: c.get<number>('walkWorkerThreshold') ?? 262_144,

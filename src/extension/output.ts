@@ -1,12 +1,19 @@
 /**
  * The "HMM Lens" output channel, created on first use so activation stays cheap. The last lines are kept in memory
- * too, so tests (and "copy trace") can read what was written.
+ * too, so tests (and "copy trace") can read what was written. The providers bundle (./providers.ts, loaded after
+ * activation) has its own copy of this module: it adopts the activating bundle's state, so there is one channel.
  */
 import * as vscode from 'vscode';
 
 const KEEP_LINES = 5000;
-let channel: vscode.OutputChannel | undefined;
-const recent: string[] = [];
+
+/** The channel and the last lines: one per extension, whichever bundle writes. */
+export interface OutputState {
+  channel?: vscode.OutputChannel;
+  readonly recent: string[];
+}
+
+let state: OutputState = { recent: [] };
 
 export interface HmmOutput {
   appendLine(line: string): void;
@@ -14,13 +21,14 @@ export interface HmmOutput {
 }
 
 export function hmmOutput(): HmmOutput {
-  channel ??= vscode.window.createOutputChannel('HMM Lens', 'log');
-  const ch = channel;
+  const s = state;
+  s.channel ??= vscode.window.createOutputChannel('HMM Lens', 'log');
+  const ch = s.channel;
   return {
     appendLine(line: string) {
       ch.appendLine(line);
-      recent.push(line);
-      if (recent.length > KEEP_LINES) recent.splice(0, recent.length - KEEP_LINES);
+      s.recent.push(line);
+      if (s.recent.length > KEEP_LINES) s.recent.splice(0, s.recent.length - KEEP_LINES);
     },
     show(preserveFocus?: boolean) {
       ch.show(preserveFocus);
@@ -30,10 +38,20 @@ export function hmmOutput(): HmmOutput {
 
 /** The last lines written (at most 5000). */
 export function recentOutput(): readonly string[] {
-  return recent;
+  return state.recent;
+}
+
+/** This bundle's state, to hand to a bundle loaded later. */
+export function outputState(): OutputState {
+  return state;
+}
+
+/** Writes to the channel of the bundle that activated (called by the providers bundle when it is loaded). */
+export function adoptOutputState(s: OutputState): void {
+  state = s;
 }
 
 export function disposeOutput(): void {
-  channel?.dispose();
-  channel = undefined;
+  state.channel?.dispose();
+  state.channel = undefined;
 }

@@ -7,3 +7,8 @@
 export { parseScenario, walksOf } from '../core/scenario/parse';
 export { errnoName } from '../core/scenario/parse-walk';
 export { runScenario } from '../core/scenario/run';
+export { scenarioMappings, mappingAt } from '../core/scenario/mappings';
+// authoring help in scenario files (completion, key/token docs, outline, mapping names): they read the YAML too
+export { completeAt } from '../core/authoring/completions';
+export { docHoverAt } from '../core/authoring/hoverDocs';
+export { mappingOccurrences, occurrencesAt, outline, renameMapping } from '../core/authoring/symbols';

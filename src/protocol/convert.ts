@@ -27,6 +27,27 @@ export function layoutToDto(l: PfnLayout): LayoutDto {
     pfnShift: l.pfnShift, pfnMask: toHex(l.pfnMask),
     ...(l.order ? { order: { shift: l.order.shift, bits: l.order.bits } } : {}),
     inoutMask: toHex(l.inoutMask), flagsMask: toHex(l.flagsMask),
+    ...(l.since !== undefined ? { since: l.since } : {}), ...(l.until !== undefined ? { until: l.until } : {}),
+    ...(l.proposal !== undefined ? { proposal: l.proposal } : {}),
+    ...(l.profile ? { profile: { name: l.profile.name, source: l.profile.source, doc: l.profile.doc } } : {}),
+  };
+}
+
+/**
+ * The core's PfnLayout back from its DTO (the webview decodes with the core's decodePfn, so its problems are the
+ * hover's and the CLI's).
+ */
+export function layoutFromDto(d: LayoutDto): PfnLayout {
+  return {
+    id: d.id, title: d.title, era: d.era,
+    flags: d.flags.map((f) => ({ name: f.name, mask: fromHex(f.mask), direction: f.direction,
+      ...(f.inputAlias !== undefined ? { inputAlias: f.inputAlias } : {}), doc: f.doc })),
+    ...(d.values ? { values: { ERROR: fromHex(d.values.ERROR), NONE: fromHex(d.values.NONE),
+      ...(d.values.SPECIAL !== undefined ? { SPECIAL: fromHex(d.values.SPECIAL) } : {}) } } : {}),
+    pfnShift: d.pfnShift, pfnMask: fromHex(d.pfnMask), ...(d.order ? { order: { shift: d.order.shift, bits: d.order.bits } } : {}),
+    inoutMask: fromHex(d.inoutMask), flagsMask: fromHex(d.flagsMask),
+    ...(d.since !== undefined ? { since: d.since } : {}), ...(d.until !== undefined ? { until: d.until } : {}),
+    ...(d.proposal !== undefined ? { proposal: d.proposal } : {}), ...(d.profile ? { profile: { ...d.profile } } : {}),
   };
 }
 
@@ -67,9 +88,9 @@ export function compareToView(a: WalkResult, b: WalkResult, title: string, layou
     layouts: layouts.map(layoutToDto), diagnostics: [], ...(kernelCompare ? { kernelCompare } : {}) };
 }
 
-export function valuesToView(values: BigUint64Array, layout: PfnLayout, title: string): ViewDto {
+export function valuesToView(values: BigUint64Array, layout: PfnLayout, title: string, pageSize = 4096): ViewDto {
   return {
-    kind: 'values', title, walks: [{ name: title, line: 0, col: 0, start: null, pages: values.length, pageSize: 4096,
+    kind: 'values', title, walks: [{ name: title, line: 0, col: 0, start: null, pages: values.length, pageSize,
       ret: 0, attempts: 0, layoutId: layout.id, trace: [], hasInput: false, vmas: [] }],
     walkIndex: 0, layouts: [layoutToDto(layout)], diagnostics: [],
   };
@@ -101,20 +122,37 @@ export class ArrayAssembler {
   constructor(readonly total: number) {
     this.values = new BigUint64Array(total);
   }
+  /** entries [0, contiguous) have arrived (chunks come in order; an out-of-order one waits in `pending`) */
+  private contig = 0;
+  private readonly pending = new Map<number, number>();
   add(offset: number, buffer: ArrayBuffer): void {
     const part = new BigUint64Array(buffer);
     if (offset + part.length > this.total) throw new Error(`chunk at ${offset} runs past ${this.total} entries`);
     this.values.set(part, offset);
     this.received += part.length;
+    this.pending.set(offset, part.length);
+    for (let n = this.pending.get(this.contig); n !== undefined; n = this.pending.get(this.contig)) {
+      this.pending.delete(this.contig);
+      this.contig += n;
+      if (n === 0) break;
+    }
+  }
+  /** how many entries from the start have arrived (the rows a first paint can show) */
+  get contiguous(): number {
+    return this.contig;
   }
   get complete(): boolean {
     return this.received >= this.total;
   }
+  /** entries received so far */
+  get receivedCount(): number {
+    return this.received;
+  }
 }
 
 /**
- * Every message that delivers a view: the view, then each walk's arrays in chunks (the current walk first, so the
- * inspector can paint before the other walks arrive).
+ * Every message that delivers a view: the view, then each walk's arrays in chunks (the current walk first, its output
+ * before its input, so the inspector can paint its first rows before the rest arrives).
  */
 export function* viewMessages(session: number, view: ViewDto,
   arrays: readonly { readonly input?: BigUint64Array; readonly pfns: BigUint64Array }[]): Generator<ViewMessage | DataMessage> {
@@ -125,8 +163,9 @@ export function* viewMessages(session: number, view: ViewDto,
     order.unshift(view.walkIndex);
   }
   for (const i of order) {
+    // the output first: the inspector paints its first rows as soon as they arrive, the input follows
     const a = arrays[i];
-    if (a.input && view.walks[i]?.hasInput) yield* chunkArray(session, i, 'input', a.input);
     yield* chunkArray(session, i, 'pfns', a.pfns);
+    if (a.input && view.walks[i]?.hasInput) yield* chunkArray(session, i, 'input', a.input);
   }
 }

@@ -28,6 +28,13 @@ export interface LayoutDto {
   readonly order?: { readonly shift: number; readonly bits: number };
   readonly inoutMask: Hex;
   readonly flagsMask: Hex;
+  /** first / last release using it (PfnLayout.since / until); proposals have neither */
+  readonly since?: string;
+  readonly until?: string;
+  /** proposals only: what the series is */
+  readonly proposal?: string;
+  /** legacy only: the driver table behind it */
+  readonly profile?: { readonly name: string; readonly source: 'builtin' | 'custom' | 'default'; readonly doc: string };
 }
 
 export type TraceKind = 'output' | 'fault' | 'restart' | 'retry' | 'error' | 'notifier' | 'during' | 'info';
@@ -133,8 +140,15 @@ export interface DataMessage {
   readonly type: 'data'; readonly session: number; readonly walk: number; readonly array: ArrayName;
   readonly offset: number; readonly total: number; readonly buffer: ArrayBuffer;
 }
-export interface RevealMessage { readonly type: 'reveal'; readonly walkIndex: number; readonly pageIndex: number }
-export type HostMessage = ViewMessage | DataMessage | RevealMessage;
+/** Select entry `pageIndex` of walk `walkIndex`; with `detail`, open the detail pane on it (HMM: Decode PFN Value). */
+export interface RevealMessage { readonly type: 'reveal'; readonly walkIndex: number; readonly pageIndex: number; readonly detail?: boolean }
+/**
+ * Whether the file a shown result came from still is what ran: 'current'; 'changed' (edited since the run);
+ * 'invalid' (edited and no longer parses); 'deleted'. `session` is the view it is about.
+ */
+export type SourceState = 'current' | 'changed' | 'invalid' | 'deleted';
+export interface SourceMessage { readonly type: 'source'; readonly session: number; readonly state: SourceState; readonly detail?: string }
+export type HostMessage = ViewMessage | DataMessage | RevealMessage | SourceMessage;
 
 // ---- webview → host ----
 export interface ReadyMessage { readonly type: 'ready' }
@@ -145,7 +159,16 @@ export interface OpenSourceMessage { readonly type: 'openSource'; readonly line:
 export interface ErrorReportMessage { readonly type: 'error'; readonly message: string }
 /** The webview drew session `session` (view and data complete); `ms` from the last chunk to the painted frame. */
 export interface PaintedMessage { readonly type: 'painted'; readonly session: number; readonly ms: number }
-export type WebviewMessage = ReadyMessage | SelectMessage | CopyMessage | OpenSourceMessage | ErrorReportMessage | PaintedMessage;
+/** Open a page of the public kernel source browser (the webview cannot open URLs itself): only KERNEL_SOURCE_URL_RE. */
+export interface OpenExternalMessage { readonly type: 'openExternal'; readonly url: string }
+export type WebviewMessage = ReadyMessage | SelectMessage | CopyMessage | OpenSourceMessage | ErrorReportMessage | PaintedMessage
+  | OpenExternalMessage;
+
+/**
+ * The only URLs the webview may ask the host to open: Bootlin's Elixir cross-reference for a Linux release, an
+ * identifier (/C/ident/NAME) or a source file (/source/PATH).
+ */
+export const KERNEL_SOURCE_URL_RE = /^https:\/\/elixir\.bootlin\.com\/linux\/v\d{1,2}\.\d{1,3}(?:\.\d{1,4})?\/(?:C\/ident\/[A-Za-z_][A-Za-z0-9_]{0,99}|source\/[a-z0-9_][a-z0-9_./-]{0,199}(?:#L\d{1,6})?)$/;
 
 /** Largest text the host copies to the clipboard for the webview (characters). */
 export const MAX_COPY_CHARS = 16 * 1024 * 1024;

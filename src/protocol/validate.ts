@@ -4,7 +4,7 @@
  * Each returns `{ ok: true, message }` or `{ ok: false, error }` with a sentence naming the bad field.
  */
 import {
-  CHUNK_ENTRIES, MAX_COPY_CHARS, MAX_ENTRIES,
+  CHUNK_ENTRIES, KERNEL_SOURCE_URL_RE, MAX_COPY_CHARS, MAX_ENTRIES,
   type DataMessage, type HostMessage, type LayoutDto, type TraceEventDto, type ViewDto, type VmaDto, type WalkDto,
   type WebviewMessage,
 } from './messages';
@@ -101,11 +101,22 @@ function layout(v: unknown, path: string): LayoutDto {
     const oo = obj(o.order, `${path}.order`);
     order = { shift: int(oo.shift, `${path}.order.shift`, 0, 63), bits: int(oo.bits, `${path}.order.bits`, 1, 8) };
   }
+  let profile: LayoutDto['profile'];
+  if (o.profile !== undefined) {
+    const po = obj(o.profile, `${path}.profile`);
+    profile = { name: str(po.name, `${path}.profile.name`, 100),
+      source: oneOf(po.source, `${path}.profile.source`, ['builtin', 'custom', 'default'] as const), doc: str(po.doc, `${path}.profile.doc`) };
+  }
+  const since = optStr(o.since, `${path}.since`, 32);
+  const until = optStr(o.until, `${path}.until`, 32);
+  const proposal = optStr(o.proposal, `${path}.proposal`);
   return {
     id: str(o.id, `${path}.id`, 100), title: str(o.title, `${path}.title`, 500),
     era: oneOf(o.era, `${path}.era`, ['legacy', 'modern'] as const), flags, values,
     pfnShift: int(o.pfnShift, `${path}.pfnShift`, 0, 63), pfnMask: hex(o.pfnMask, `${path}.pfnMask`), order,
     inoutMask: hex(o.inoutMask, `${path}.inoutMask`), flagsMask: hex(o.flagsMask, `${path}.flagsMask`),
+    ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}),
+    ...(proposal !== undefined ? { proposal } : {}), ...(profile ? { profile } : {}),
   };
 }
 
@@ -228,7 +239,7 @@ function guard<T>(f: () => T): Validated<T> {
 export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
   return guard(() => {
     const o = obj(v, 'message');
-    const type = oneOf(o.type, 'message.type', ['ready', 'select', 'copy', 'openSource', 'error', 'painted'] as const);
+    const type = oneOf(o.type, 'message.type', ['ready', 'select', 'copy', 'openSource', 'error', 'painted', 'openExternal'] as const);
     switch (type) {
       case 'ready':
         onlyKeys(o, 'ready', ['type']);
@@ -254,6 +265,14 @@ export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
         if (typeof o.ms !== 'number' || !Number.isFinite(o.ms) || o.ms < 0) fail('painted.ms', 'expected a finite number >= 0');
         return { type, session: int(o.session, 'painted.session', -1, Number.MAX_SAFE_INTEGER), ms: o.ms };
       }
+      case 'openExternal': {
+        onlyKeys(o, 'openExternal', ['type', 'url']);
+        const url = str(o.url, 'openExternal.url', 400);
+        if (!KERNEL_SOURCE_URL_RE.test(url) || url.includes('..') || url.includes('//', 8)) {
+          fail('openExternal.url', `only kernel source pages on https://elixir.bootlin.com/linux/ may be opened, got ${JSON.stringify(url.slice(0, 120))}`);
+        }
+        return { type, url };
+      }
     }
   });
 }
@@ -262,15 +281,22 @@ export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
 export function validateHostMessage(v: unknown): Validated<HostMessage> {
   return guard((): HostMessage => {
     const o = obj(v, 'message');
-    const type = oneOf(o.type, 'message.type', ['view', 'data', 'reveal'] as const);
+    const type = oneOf(o.type, 'message.type', ['view', 'data', 'reveal', 'source'] as const);
     switch (type) {
       case 'view':
         return { type, session: int(o.session, 'view.session', 0, Number.MAX_SAFE_INTEGER), view: view(o.view, 'view.view') };
       case 'data':
         return data(o);
       case 'reveal':
+        onlyKeys(o, 'reveal', ['type', 'walkIndex', 'pageIndex', 'detail']);
         return { type, walkIndex: int(o.walkIndex, 'reveal.walkIndex', 0, 9999),
-          pageIndex: int(o.pageIndex, 'reveal.pageIndex', 0, MAX_ENTRIES) };
+          pageIndex: int(o.pageIndex, 'reveal.pageIndex', 0, MAX_ENTRIES), ...(o.detail !== undefined ? { detail: bool(o.detail, 'reveal.detail') } : {}) };
+      case 'source': {
+        onlyKeys(o, 'source', ['type', 'session', 'state', 'detail']);
+        const detail = optStr(o.detail, 'source.detail', 1000);
+        return { type, session: int(o.session, 'source.session', 0, Number.MAX_SAFE_INTEGER),
+          state: oneOf(o.state, 'source.state', ['current', 'changed', 'invalid', 'deleted'] as const), ...(detail !== undefined ? { detail } : {}) };
+      }
     }
   });
 }

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { closeAll, repoRoot, waitText, withWorkbench, type Workbench } from './workbench';
+import { gridGeometryJs, type GridGeometry } from './fixtures/inspector/checks';
 
 after(closeAll);
 const fixtures = join(repoRoot, 'test/e2e/fixtures/inspector-vscode');
@@ -68,6 +69,10 @@ async function waitValue<T>(what: string, f: () => Promise<T>, want: T, timeout 
   }
 }
 
+/** Rows of the (filtered) grid: its aria-rowcount less the header row; the grid virtualizes, only some are in the DOM. */
+const rowCount = async (f: FrameLocator) => Number(await f.locator(GRID).getAttribute('aria-rowcount')) - 1;
+
+/** The first cells of the rows in the DOM: the grid renders the rows that fit the panel (plus overscan). */
 const visibleIndexes = (f: FrameLocator) => f.locator(`${GRID} .vgrid-row:not([hidden])`).evaluateAll(
   (rows) => rows.map((r) => r.querySelector('.vgrid-cell')?.textContent ?? ''));
 
@@ -94,7 +99,11 @@ test('CodeLens "Inspect" opens the fault walk; step to the -EBUSY restart and th
     const f = await waitForInspector(wb, /retry in the workbench/);
     assert.equal(await f.locator('#walk-select').evaluate((e) => (e as HTMLElement & { value: string }).value), '1', 'the walk whose lens was clicked');
     assert.match(await f.locator('.badges').textContent() ?? '', /ret 0.*2 calls.*expect ✓/s);
-    await waitValue('rows of the fault walk', () => visibleIndexes(f), Array.from({ length: 16 }, (_, i) => String(i)));
+    await waitValue('rows of the fault walk', () => rowCount(f), 16);
+    // the rows that fit the panel are rendered from the top, in order
+    const shown = await visibleIndexes(f);
+    assert.ok(shown.length >= 8, `at least 8 rows fit the panel: ${shown.length}`);
+    assert.deepEqual(shown, Array.from({ length: shown.length }, (_, i) => String(i)));
     await f.locator('body.vscode-dark').waitFor({ timeout: 30_000 }); // the webview follows the workbench theme
 
     // step through the trace: first step, then from restart marker to restart marker
@@ -123,7 +132,7 @@ test('CodeLens "Inspect" opens the fault walk; step to the -EBUSY restart and th
     await chooseOption(f, '#filter', 'State: device-private (gpu0)');
     await waitValue('device-private rows', () => visibleIndexes(f), ['4', '5', '6', '7']);
     await chooseOption(f, '#filter', 'All entries');
-    await waitValue('all rows', async () => (await visibleIndexes(f)).length, 16);
+    await waitValue('all rows', () => rowCount(f), 16);
 
     // jump to an address inside page 13
     await f.locator('#jump input').fill('0x7f000000d123');
@@ -131,7 +140,7 @@ test('CodeLens "Inspect" opens the fault walk; step to the -EBUSY restart and th
     const selected = f.locator(`${GRID} .vgrid-row.selected`);
     await waitValue('selected row after the jump', () => selected.evaluateAll((rs) => rs.map((r) => r.querySelector('.vgrid-cell')?.textContent)), ['13']);
     const cells = await selected.locator('.vgrid-cell').allTextContents();
-    assert.equal(cells[1], '0x7f000000d000');
+    assert.equal(cells[2], '0x7f000000d000');
     assert.match(cells.join(' '), /ERROR/);
     await wb.screenshot('inspector-vscode-dark');
   }, { copyFrom: fixtures }));
@@ -154,13 +163,13 @@ test('selecting a walk result and a pfn run in the HMM tree shows that walk with
     const f = await waitForInspector(wb, /retry in the workbench/);
     await waitValue('walk shown', () => f.locator('#walk-select').evaluate((e) => (e as HTMLElement & { value: string }).value), '1');
     assert.match(await f.locator('.badges').textContent() ?? '', /2 calls/);
-    await waitValue('rows', async () => (await visibleIndexes(f)).length, 16);
+    await waitValue('rows', () => rowCount(f), 16);
 
     await item(/^pages 12–13/).waitFor({ timeout: 15_000 });
     await item(/^pages 12–13/).click(); // the ERROR run over the VM_IO VMA
     const selected = f.locator(`${GRID} .vgrid-row.selected`);
     await waitValue('selected row from the tree', () => selected.evaluateAll((rs) => rs.map((r) => r.querySelector('.vgrid-cell')?.textContent)), ['12']);
-    assert.equal((await selected.locator('.vgrid-cell').allTextContents())[1], '0x7f000000c000');
+    assert.equal((await selected.locator('.vgrid-cell').allTextContents())[2], '0x7f000000c000');
     await f.locator('body.vscode-light').waitFor({ timeout: 30_000 }); // the webview follows the workbench theme
     await page.keyboard.press('Escape');
     await wb.screenshot('inspector-vscode-light');
@@ -197,5 +206,97 @@ test('"Compare with…" in the inspector compares the snapshot with the fault of
     // back to the result it came from
     await f.locator('#compare-back').click();
     await waitText(f.locator('#inspector-title'), /retry in the workbench/);
-    await waitValue('rows of the snapshot', async () => (await visibleIndexes(f)).length, 16);
+    await waitValue('rows of the snapshot', () => rowCount(f), 16);
+  }, { copyFrom: fixtures }));
+
+/** The webview frame whose inspector title matches (the walk panel and the values panel are two webviews). */
+async function inspectorWith(wb: Workbench, title: RegExp, timeout = 90_000): Promise<FrameLocator> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const n = await wb.page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < n; i++) {
+      const f = wb.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('iframe#active-frame');
+      const t = await f.locator('#inspector-title').textContent({ timeout: 1000 }).catch(() => null);
+      if (t !== null && title.test(t)) return f;
+    }
+    if (Date.now() > end) throw new Error(`no inspector titled ${title}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('in the workbench: header and rows share one column layout, nothing clips, each step shows the state the trace records; a decoded word opens its detail pane beside the walk; an edit marks the walk outdated', () =>
+  withWorkbench('inspector-vscode-issue13', async (wb) => {
+    await setTheme(wb, 'Dark Modern');
+    await wb.openFile(FILE);
+    await clickInspectLens(wb, 1); // walk 2: "fault all"
+    const f = await waitForInspector(wb, /retry in the workbench/);
+    await waitValue('rows of the fault walk', () => rowCount(f), 16);
+    const body = f.locator('body');
+    const geo = await body.evaluate(gridGeometryJs('pfn array')) as GridGeometry;
+    assert.deepEqual(geo.misaligned, [], 'header and body cells share left edges and widths in the side-by-side panel');
+    assert.deepEqual(geo.clipped, [], 'no cell clips its text');
+    const titles = geo.columns.map((c) => c.title);
+    assert.ok(titles.includes('Page state') && titles.includes('Output flags'), titles.join(', '));
+    const hidden = 10 - titles.length;
+    if (hidden) assert.match(geo.chooser, new RegExp(`^Columns: ${hidden} hidden for width`), 'the hidden columns are named');
+    await wb.screenshot('inspector-vscode-columns-dark');
+
+    // every step: the Page state of the entries the step names is the state it records
+    const named: Record<string, string> = { 'pte:present-rw': 'present RW', 'pte:present-ro': 'present RO', 'pte:zero-page': 'zero page',
+      'pte:device-private-rw(gpu0)': 'device-private (gpu0)' };
+    await f.locator('#step-first').click();
+    const total = Number(/\/ (\d+)/.exec(await waitText(f.locator('.stepper-label'), /^Step 1 \//))?.[1]);
+    let checked = 0;
+    for (let k = 0; k < total; k++) {
+      if (k > 0) await f.locator('#step-next').click();
+      await waitText(f.locator('.stepper-label'), new RegExp(`^Step ${k + 1} /`));
+      const state = await f.locator('.stepper-details .event-rule code').nth(1).textContent() ?? '';
+      const range = /^#(\d+)(?:–#(\d+))?/.exec(await f.locator('.stepper-details .event-range').textContent() ?? '');
+      if (!named[state] || !range || k === total - 1) continue;
+      const a = Number(range[1]);
+      const b = range[2] ? Number(range[2]) : a;
+      const states = await f.locator(`${GRID} .vgrid-row:not([hidden])`).evaluateAll((rs) =>
+        Object.fromEntries(rs.map((r) => [r.querySelector('[aria-colindex="1"]')?.textContent, r.querySelector('[aria-colindex="10"]')?.textContent])));
+      for (let i = a; i <= b; i++) {
+        if (states[String(i)] === undefined) continue;
+        assert.equal(states[String(i)], named[state], `step ${k + 1} (${state}): Page state of #${i}`);
+        checked++;
+      }
+      if (k === 2) await wb.screenshot('inspector-vscode-step3-dark');
+    }
+    assert.ok(checked >= 8, `checked ${checked} entries`);
+
+    // HMM: Decode PFN Value: the word in a panel of its own, with its detail pane; the walk stays
+    await wb.runCommand('HMM: Decode PFN Value');
+    await wb.fillInputBox('0xe000000000401000', { title: 'Decode PFN Value' });
+    const v = await inspectorWith(wb, /^0xe000000000401000 \[v6\.16\]$/);
+    const pane = v.locator('.detail-pane');
+    await pane.waitFor({ state: 'visible', timeout: 30_000 });
+    const probs = await pane.locator('.detail-problem-list li').allTextContents();
+    assert.equal(probs.length, 2, probs.join(' | '));
+    assert.match(probs[0], /^ERROR with VALID/);
+    assert.equal(await pane.locator('.detail-eras tr.era').first().getAttribute('data-plausible'), 'false');
+    await wb.screenshot('inspector-vscode-decode-detail-dark');
+    const walk = await inspectorWith(wb, /retry in the workbench/);
+    assert.equal(await walk.locator('#walk-select').evaluate((e) => (e as HTMLElement & { value: string }).value), '1', 'the walk result is still open');
+
+    // edit the scenario: the walk's result is from the text as it was
+    await wb.page.keyboard.press('Escape');
+    await wb.openFile(FILE);
+    // a line in view beside the two inspector panels (the file's first lines are scrolled away)
+    const line = wb.page.locator('.monaco-editor .view-line', { hasText: 'name: fault all' }).first();
+    await line.click({ position: { x: 40, y: 5 } }); // a view line is wider than the narrow editor: click its start
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.type(' edited');
+    await waitText(walk.locator('#outdated-badge'), /^outdated: file changed$/, 30_000);
+    assert.equal(await walk.locator('#expect-badge').textContent(), 'expect ✓ (before the edit)');
+    await wb.page.keyboard.type(': [');
+    await waitText(walk.locator('#outdated-badge'), /^outdated: file no longer parses$/, 30_000);
+    await wb.screenshot('inspector-vscode-outdated-dark');
+    // the badges wrap in the narrow panel: the outdated badge is whole, inside the view
+    const fits = await walk.locator('#outdated-badge').evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      return r.right <= document.documentElement.clientWidth + 0.5 && b.scrollWidth <= b.clientWidth + 1;
+    });
+    assert.ok(fits, 'the outdated badge is not clipped');
   }, { copyFrom: fixtures }));

@@ -18,7 +18,7 @@ test('the HMM tree expands scenario → walk → result → pfn run', () => with
   await item(/^it basic/).click();
   await item(/^snap/).waitFor({ timeout: 15_000 });
   await item(/^snap/).click();
-  await item(/^ret 0 · 1 attempt/).click();
+  await item(/^ret 0 · 1 call of hmm_range_fault\(\)/).click();
   await item(/^pages 2–3/).waitFor({ timeout: 15_000 });
   await item(/^pages 2–3/).click();
   await item(/^#3 0x7f0000003000/).waitFor({ timeout: 15_000 });

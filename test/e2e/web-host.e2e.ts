@@ -15,6 +15,15 @@ test('web extension host: decode from the palette, hover a log value, run a walk
     await wb.fillInputBox('0xc000000000001234', { title: 'Decode PFN Value' });
     assert.match(await wb.waitForNotification(/HMM pfn/),
       /^HMM pfn 0xc000000000001234 \[layout v6\.16\]: VALID WRITE pfn=0x1234 order=0/);
+    // the whole decode opens in the inspector (its detail pane) in the web host too; close it to go on
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: 'HMM: 0xc000000000001234' }).first();
+    await tab.waitFor({ timeout: 30_000 });
+    const frame = await wb.webviewFrame();
+    await frame.locator('.detail-title', { hasText: 'Entry #0' }).waitFor({ timeout: 30_000 });
+    assert.match(await frame.locator('.detail-pane').innerText(), /VALID WRITE/);
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    await tab.waitFor({ state: 'detached', timeout: 15_000 });
 
     await wb.openFile('dmesg.log');
     const hover = await wb.hoverText('8000000000001000');

@@ -72,6 +72,8 @@ export interface OpenOptions {
   /** keep VS Code's workspace trust on (a server of its own without --disable-workspace-trust): the folder opens
    * untrusted and VS Code asks on startup */
   workspaceTrust?: boolean;
+  /** leave the welcome/walkthrough editor open (by default it is closed so screenshots show what a test opened) */
+  keepWelcome?: boolean;
 }
 
 export class Workbench {
@@ -138,10 +140,22 @@ export class Workbench {
   /** Opens a workspace file by name through Quick Open (Ctrl+P); waits for its editor tab. */
   async openFile(name: string): Promise<void> {
     const { page } = this;
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input.input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    // a webview that has just opened (the inspector) can take the focus back and close Quick Open: try again
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await page.waitForTimeout(200);
+        if (await input.isVisible()) break;
+      } catch (e) {
+        if (attempt >= 4) throw new Error(`Quick Open did not open for "${name}" after ${attempt} tries: ${e}`);
+      }
+      if (attempt >= 4) throw new Error(`Quick Open closed again for "${name}" after ${attempt} tries`);
+      // give the keyboard back to the workbench: the status bar is outside any webview
+      await page.locator('.statusbar').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    }
     await input.fill(name);
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first()
       .waitFor({ state: 'visible', timeout: 30_000 });
@@ -235,7 +249,7 @@ export async function openWorkbench(opts: OpenOptions = {}): Promise<Workbench> 
   // code-server's web build opens its welcome/walkthrough page anyway: close it so screenshots show what a test
   // opened
   const welcome = page.locator('.tabs-container .tab[data-resource-name="vscode_getting_started_page"]');
-  if (await welcome.first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) {
+  if (!opts.keepWelcome && await welcome.first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) {
     await welcome.first().locator('.codicon-close').click().catch(() => {});
     await welcome.first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {});
   }

@@ -67,9 +67,27 @@ suite('run commands', () => {
     assert.equal(r.ok, false);
     const lines = api.outputLines().slice(before);
     assert.ok(lines.some((l) => /run-scenario\.hmm\.yaml — it basic \(kernel v6\.16, layout v6\.16\)/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /walk "snap" \(line 9\) 0x7f0000000000: ret 0 · 4 pages — expect ok/.test(l)), lines.join('\n'));
-    assert.ok(lines.some((l) => /walk "wrong on purpose".*FAILED: page 1/.test(l)));
+    assert.ok(lines.some((l) => /walk "snap" \(line 9\) 0x7f0000000000: ret 0 · 4 pages — expect held/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /walk "wrong on purpose".*FAILED: 1 page differs/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^ {4}✗ page 1 at 0x7f0000001000: expected VALID WRITE, got VALID zero \(WRITE missing\) — the walk: /.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /^ {4}#1 hmm_/.test(l)), 'trace events are listed');
+  });
+
+  test('the trace explains its pass numbers and does not repeat itself', async () => {
+    const api = await hmmApi();
+    const example = (await vscode.workspace.findFiles('03-fork-cow-ebusy.hmm.yaml'))[0];
+    const before = api.outputLines().length;
+    await vscode.commands.executeCommand<RunSummary>('hmm.runScenario', example);
+    const lines = api.outputLines().slice(before);
+    // the retry walk: 2 calls, 3 passes over the range, explained where the #N appear
+    const retry = lines.findIndex((l) => l.includes('walk "device write with the driver retry loop"'));
+    assert.ok(retry >= 0, lines.join('\n'));
+    assert.match(lines[retry + 1], /^ {4}\(#N = pass N over the range: 3 passes in 2 calls of hmm_range_fault\(\); /);
+    // no line says the same thing twice ("copy-on-write …: copy-on-write …")
+    for (const l of lines) assert.doesNotMatch(l, /(.{24,}): \1/, l);
+    const cow = lines.find((l) => l.includes('handle_mm_fault') && l.includes('copy-on-write'));
+    assert.ok(cow, lines.join('\n'));
+    assert.equal(cow.split('copy-on-write of a page shared').length, 2, cow);
   });
 
   test('Run Walk with Options overrides kernel and mode', async () => {

@@ -34,8 +34,11 @@ suite('Test Explorer', () => {
     assert.equal(failed?.state, 'failed');
     const m = failed!.messages[0];
     const text = typeof m.message === 'string' ? m.message : m.message.value;
-    assert.match(text, /page 1 at 0x7f0000001000: expected VALID WRITE, got VALID zero/);
-    assert.match(text, /\nexpected: VALID WRITE\nactual: {3}VALID zero — VALID pfn=0x[0-9a-f]+/);
+    assert.match(text, /^page 1 at 0x7f0000001000: expected VALID WRITE, got VALID zero \(WRITE missing\) — the walk: hmm_vma_handle_pte: /);
+    assert.match(text, /\nfirst word: VALID pfn=0x[0-9a-f]+/);
+    // the expected/actual diff view
+    assert.equal(m.expectedOutput, 'page 1 from 0x7f0000001000\nVALID WRITE\n');
+    assert.equal(m.actualOutput, 'page 1 from 0x7f0000001000\nVALID zero\n');
     assert.equal(m.location?.uri.toString(), uri.toString());
     const entryLine = lineOf(BASIC_SCENARIO, 'pfns: [VALID WRITE, VALID WRITE') - 1;
     assert.equal(m.location?.range.start.line, entryLine);
@@ -43,6 +46,38 @@ suite('Test Explorer', () => {
     const second = lineText.indexOf('VALID WRITE', lineText.indexOf('VALID WRITE') + 1);
     assert.equal(m.location!.range.start.character, second, 'the second entry, not the first');
     assert.equal(out.get(uri.toString()), undefined, 'the file item takes its state from its walks');
+  });
+
+  test('a 512-page mismatch is one message per run of pages, with the cause from the trace and a diff', async () => {
+    const api = await hmmApi();
+    const text = `hmm: 1
+kernel: v6.16
+devices: [gpu0, gpu1]
+steps:
+  - mmap: { name: buf, pages: 1024, prot: rw }
+  - write: { at: buf, pages: 1024 }
+  - migrate: { at: buf, pages: 512, to: gpu1 }
+  - walk:
+      name: gpu0 expects its own
+      device: gpu0
+      at: buf
+      pages: 1024
+      expect:
+        ret: 0
+        pfns: [VALID WRITE dev=gpu0 *512, VALID WRITE *500, VALID *12]
+`;
+    const uri = await writeFixture('tests-grouped.hmm.yaml', text);
+    const file = await api.tests.refreshFile(uri);
+    const out = await api.tests.runTests(new vscode.TestRunRequest([file!]), new vscode.CancellationTokenSource().token);
+    const r = out.get(`${uri}#0`);
+    assert.equal(r?.state, 'failed');
+    const texts = r!.messages.map((m) => (typeof m.message === 'string' ? m.message : m.message.value));
+    assert.equal(texts.length, 2, texts.join('\n'));
+    assert.match(texts[0], /^pages 0–511 at 0x7f0000000000 \(512 pages\): expected VALID WRITE dev=gpu0, got NONE \(VALID WRITE missing; pfn 0x0 is not device-private memory, expected gpu0's\) — the walk: hmm_vma_handle_pte: device-private page of gpu1, caller is gpu0: snapshot reports 0/);
+    assert.match(texts[1], /^pages 1012–1023 at 0x7f00003f4000 \(12 pages\): expected VALID, got VALID WRITE \(WRITE not expected\) — the walk: hmm_vma_handle_pte: present, writable PTE/);
+    assert.equal(r!.messages[0].expectedOutput, 'pages 0–511 from 0x7f0000000000\nVALID WRITE dev=gpu0 *512\n');
+    assert.equal(r!.messages[0].actualOutput, 'pages 0–511 from 0x7f0000000000\nNONE *512\n');
+    assert.equal(r!.messages[0].location?.range.start.line, lineOf(text, 'pfns:') - 1);
   });
 
   test('a ret mismatch is reported at expect.ret; the profiles override the mode', async () => {

@@ -45,12 +45,12 @@ suite('tree', () => {
     walks = (await p.getChildren(sn)).filter((w) => w.kind === 'walk');
     const w0 = await p.getTreeItem(walks[0]);
     assert.equal(w0.contextValue, 'walk.ran');
-    assert.match(String(w0.description), /snapshot · 4 pages — ret 0 · 4 pages/);
+    assert.equal(String(w0.description), 'snapshot · 4 pages — expect held · ret 0 · 4 pages');
     const w2 = await p.getTreeItem(walks[2]);
     assert.equal(w2.contextValue, 'walk.ran.failed');
     assert.equal((w2.iconPath as vscode.ThemeIcon).id, 'error');
     const [res] = await p.getChildren(walks[0]);
-    assert.equal((await p.getTreeItem(res)).label, 'ret 0 · 1 attempt');
+    assert.equal((await p.getTreeItem(res)).label, 'ret 0 · 1 call of hmm_range_fault()');
     const runs = await p.getChildren(res);
     const labels = await Promise.all(runs.map(async (r) => { const t = await p.getTreeItem(r); return `${t.label}: ${t.description}`; }));
     assert.deepEqual(labels, ['page 0: VALID WRITE', 'page 1: VALID', 'pages 2–3: NONE ×2']);

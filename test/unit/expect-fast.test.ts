@@ -53,14 +53,14 @@ function exactCheck(entries: readonly ExpectedEntry[], pfns: BigUint64Array, lay
     const actual = entryTextOf(d, info, e.pfn !== undefined);
     const actualDecoded = formatDecoded(d);
     mismatches.push({ index: i, address, expected: e.text, actual, actualDecoded, pos: e.pos,
-      message: `page ${i} at 0x${address.toString(16)}: expected ${e.text}, got ${actual} (${actualDecoded}): ${why.join('; ')}` });
+      message: `page ${i} at 0x${address.toString(16)}: expected ${e.text}, got ${actual} (${actualDecoded}): ${why.join('; ')}`, why: why.join('; ') });
   }
   if (more > 0) {
     const last = mismatches[mismatches.length - 1];
     mismatches[mismatches.length - 1] = { ...last,
       message: `${last.message}; ${more} more page${more === 1 ? '' : 's'} mismatch (only the first ${MAX_LISTED_MISMATCHES} are listed)` };
   }
-  return { ok: mismatches.length === 0, retOk: true, mismatches };
+  return { ok: mismatches.length === 0, retOk: true, mismatches, ...(more > 0 ? { total: mismatches.length + more } : {}) };
 }
 
 function walkOf(entries: readonly ExpectedEntry[]): WalkStep {

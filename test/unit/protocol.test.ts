@@ -122,7 +122,7 @@ test('chunking: tight copies, offsets cover the array, reassembly is exact', () 
   assert.equal(empty[0].total, 0);
 });
 
-test('viewMessages sends the view, then the current walk first, input before output; no input array for a walk without one', () => {
+test('viewMessages sends the view, then the current walk first, output before input (first rows paint sooner); no input array for a walk without one', () => {
   const r = retryResult();
   const view = resultToView(r, 1, LAYOUTS);
   // walk 0 has per-page input words; walk 1 has none (its result carries no input array)
@@ -132,7 +132,7 @@ test('viewMessages sends the view, then the current walk first, input before out
   const msgs = [...viewMessages(9, view, r.walks.map((w) => ({ input: w.input, pfns: w.pfns })))];
   assert.equal(msgs[0].type, 'view');
   const data = msgs.slice(1).map((m) => (m.type === 'data' ? `${m.walk}:${m.array}` : m.type));
-  assert.deepEqual(data, ['1:pfns', '0:input', '0:pfns']);
+  assert.deepEqual(data, ['1:pfns', '0:pfns', '0:input']);
   const vals = [...viewMessages(1, valuesToView(new BigUint64Array([1n]), V6_16, 't'), [{ pfns: new BigUint64Array([1n]) }])];
   assert.deepEqual(vals.map((m) => (m.type === 'data' ? m.array : m.type)), ['view', 'pfns']);
 });
@@ -182,4 +182,50 @@ test('compare view carries both walks with their own layouts; the XSS name stays
   assert.ok(validateHostMessage({ type: 'view', session: 0, view: v }).ok);
   const r = resultToView(retryResult(), 0, LAYOUTS);
   assert.equal(r.title, '<img src=x onerror=alert(1)>');
+});
+
+test('openExternal: only kernel-source pages on elixir.bootlin.com for a release, nothing else', () => {
+  for (const url of ['https://elixir.bootlin.com/linux/v6.16/C/ident/hmm_vma_walk_test',
+    'https://elixir.bootlin.com/linux/v5.10.3/source/mm/hmm.c', 'https://elixir.bootlin.com/linux/v6.12/source/mm/hmm.c#L412']) {
+    const v = validateWebviewMessage({ type: 'openExternal', url });
+    assert.ok(v.ok, `${url}: ${JSON.stringify(v)}`);
+    assert.deepEqual(v.message, { type: 'openExternal', url });
+  }
+  for (const url of ['https://evil.example/linux/v6.16/C/ident/x', 'http://elixir.bootlin.com/linux/v6.16/C/ident/hmm_range_fault',
+    'https://elixir.bootlin.com.evil.example/linux/v6.16/C/ident/x', 'https://elixir.bootlin.com/linux/latest/C/ident/x',
+    'https://elixir.bootlin.com/linux/v6.16/source/../../../etc', 'https://elixir.bootlin.com/linux/v6.16//evil',
+    'javascript:alert(1)', 'command:workbench.action.terminal.new', 'https://elixir.bootlin.com/linux/v6.16/C/ident/a b',
+    'https://elixir.bootlin.com/linux/v6.16/C/ident/x?y=1', 'x'.repeat(500), 42, undefined]) {
+    const v = validateWebviewMessage({ type: 'openExternal', url });
+    assert.equal(v.ok, false, `accepted ${String(url).slice(0, 80)}`);
+  }
+  assert.equal(validateWebviewMessage({ type: 'openExternal', url: 'https://elixir.bootlin.com/linux/v6.16/C/ident/x', extra: 1 }).ok, false);
+});
+
+test('host source and reveal messages: the file\'s state after a run, a reveal that opens the detail pane', () => {
+  for (const m of [{ type: 'source', session: 3, state: 'changed' }, { type: 'source', session: 3, state: 'invalid', detail: 'line 4: bad' },
+    { type: 'source', session: 1, state: 'current' }, { type: 'source', session: 1, state: 'deleted' },
+    { type: 'reveal', walkIndex: 0, pageIndex: 5, detail: true }, { type: 'reveal', walkIndex: 1, pageIndex: 0 }]) {
+    const v = validateHostMessage(m);
+    assert.ok(v.ok, JSON.stringify(v));
+    assert.deepEqual(v.message, m);
+  }
+  for (const m of [{ type: 'source', session: 3, state: 'stale?' }, { type: 'source', state: 'changed' },
+    { type: 'source', session: 3, state: 'changed', detail: 5 }, { type: 'reveal', walkIndex: 0, pageIndex: 1, detail: 'yes' },
+    { type: 'reveal', walkIndex: 0, pageIndex: 1, html: '<b>' }]) {
+    assert.equal(validateHostMessage(m).ok, false, JSON.stringify(m));
+  }
+});
+
+test('layouts cross with their release span and legacy profile; values keep the page size they were decoded with', () => {
+  const amd = LAYOUTS.find((l) => l.id === 'legacy:amdgpu')!;
+  const dto = layoutToDto(amd);
+  assert.deepEqual(dto.profile, { name: 'amdgpu', source: 'builtin', doc: amd.profile!.doc });
+  assert.equal(dto.since, amd.since);
+  const view = valuesToView(new BigUint64Array([1n]), V6_16, 'one', 16384);
+  assert.equal(view.walks[0].pageSize, 16384);
+  const v = validateHostMessage({ type: 'view', session: 1, view });
+  assert.ok(v.ok);
+  const bad = { ...layoutToDto(V6_16), profile: { name: 'x', source: 'elsewhere', doc: '' } };
+  assert.equal(validateHostMessage({ type: 'view', session: 1, view: { ...view, layouts: [bad] } }).ok, false);
 });

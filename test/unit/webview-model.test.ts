@@ -15,7 +15,7 @@ import { align, canonical, diffRows } from '../../src/webview/model/compare';
 import { parseJump } from '../../src/webview/model/address';
 import { fromBase64, toBase64 } from '../../src/webview/model/persist';
 import { WalkData } from '../../src/webview/model/walkData';
-import { fitColumns, MAX_SCROLL_PX, scrollForTopRow, scrollGeometry, topRowForScroll } from '../../src/webview/ui/virtualGrid';
+import { layoutColumns, MAX_SCROLL_PX, scrollForTopRow, scrollGeometry, topRowForScroll, type Column } from '../../src/webview/ui/virtualGrid';
 import { inspectorCsp, inspectorHtml, makeNonce } from '../../src/extension/inspector/html';
 import { AMDGPU, LAYOUTS, V5_10, V6_16 } from '../e2e/fixtures/inspector/layouts';
 import { faultWalk, retryResult, snapshotWalk } from '../e2e/fixtures/inspector/results';
@@ -63,7 +63,10 @@ test('trace states classify into page kinds, devices get their own kind', () => 
   assert.equal(kindOfOutput(f, 0xfffffffc, 0xffffffff, d), Kind.Special, 'legacy SPECIAL value');
   assert.equal(kindOfOutput(f, 0x1234003, 0, d), Kind.PresentRW);
   const m = fast(V5_10);
-  assert.equal(kindOfOutput(m, 0, 0xc1000000 | (9 << 24), d), Kind.Thp, 'order 9 at bit 56');
+  // an order says how big the mapping is, never whether it is THP, hugetlb or DAX: the word alone is "huge"
+  assert.equal(kindOfOutput(m, 0, 0xc1000000 | (9 << 24), d), Kind.Huge, 'order 9 at bit 56');
+  assert.equal(kindOfOutput(fast(V6_16), 0, 0xc0000000 | (18 << 21), d), Kind.Huge, 'order 18 is not hugetlb for sure');
+  assert.equal(kindOfOutput(fast(V6_16), 0, 0xc0000000 | (16 << 21), d), Kind.Huge, 'nor is order 16');
 });
 
 test('page kinds from output words: the run cache by flag bits gives what classifying each word gives', () => {
@@ -285,14 +288,34 @@ test('webview HTML: strict CSP with a nonce, no inline script or style, codicon 
   assert.throws(() => inspectorHtml({ cspSource: 'x', nonce: 'short', scriptUri: '', styleUri: '', codiconUri: '' }), /nonce/);
 });
 
-test('narrow grids drop low-priority columns first and never the essential ones', () => {
-  const cols = [
-    { id: 'i', title: '#', width: '8ch' }, { id: 'a', title: 'A', width: '16ch' },
-    { id: 'in', title: 'in', width: '19ch', priority: 5 }, { id: 'out', title: 'out', width: '19ch' },
-    { id: 'pfn', title: 'pfn', width: '14ch', priority: 3 }, { id: 'st', title: 'st', width: 'minmax(10ch, 1fr)', priority: 2 },
+test('column layout: one whole-pixel width per column for header and rows; too narrow hides by priority, never the essential ones', () => {
+  const cols: Column[] = [
+    { id: 'i', title: '#', minCh: 8 }, { id: 'a', title: 'A', minCh: 16 },
+    { id: 'in', title: 'in', minCh: 19, priority: 5 }, { id: 'out', title: 'out', minCh: 19 },
+    { id: 'pfn', title: 'pfn', minCh: 14, priority: 3 }, { id: 'st', title: 'st', minCh: 10, grow: 1, priority: 2 },
   ];
-  assert.deepEqual(fitColumns(cols, 5000), [true, true, true, true, true, true]);
-  assert.deepEqual(fitColumns(cols, 8 * (8 + 16 + 19 + 14 + 10) + 60), [true, true, false, true, true, true]);
-  assert.deepEqual(fitColumns(cols, 400), [true, true, false, true, false, false]);
-  assert.deepEqual(fitColumns(cols, 10), [true, true, false, true, false, false], 'priority-1 columns stay');
+  const base = { columns: cols, chPx: 8, gapPx: 10, userHidden: new Set<string>(), userShown: new Set<string>(),
+    userWidth: new Map<string, number>(), contentPx: new Map<string, number>() };
+  const wide = layoutColumns({ ...base, availablePx: 2000 });
+  assert.deepEqual(wide.shown, [true, true, true, true, true, true]);
+  assert.ok(wide.widths.every((w) => Number.isInteger(w)), 'whole pixels: header and body cells share exact edges');
+  assert.equal(wide.totalPx, 2000, 'the growing column takes the spare width');
+  assert.equal(wide.widths[5], 2000 - 8 * (8 + 16 + 19 + 19 + 14) - 50);
+  const mid = layoutColumns({ ...base, availablePx: 8 * (8 + 16 + 19 + 14 + 10) + 40 });
+  assert.deepEqual(mid.shown, [true, true, false, true, true, true]);
+  assert.deepEqual(mid.autoHidden, ['in'], 'the chooser lists what the width hid');
+  const narrow = layoutColumns({ ...base, availablePx: 400 });
+  assert.deepEqual(narrow.shown, [true, true, false, true, false, false]);
+  assert.deepEqual(narrow.autoHidden, ['in', 'pfn', 'st'], 'in column order');
+  const tiny = layoutColumns({ ...base, availablePx: 10 });
+  assert.deepEqual(tiny.shown, [true, true, false, true, false, false], 'priority-1 columns stay');
+  assert.ok(tiny.totalPx > 10, 'wider than the panel: the grid scrolls sideways instead of clipping');
+  // content wider than the minimum widens the column; a dragged width wins; the user can show or hide any column
+  const content = layoutColumns({ ...base, availablePx: 2000, contentPx: new Map([['a', 300]]) });
+  assert.equal(content.widths[1], 300);
+  const dragged = layoutColumns({ ...base, availablePx: 2000, userWidth: new Map([['a', 90]]), contentPx: new Map([['a', 300]]) });
+  assert.equal(dragged.widths[1], 90);
+  const chosen = layoutColumns({ ...base, availablePx: 400, userShown: new Set(['in']), userHidden: new Set(['a']) });
+  assert.equal(chosen.shown[2], true, 'a column the user asked for is never hidden for width');
+  assert.equal(chosen.shown[1], false);
 });

@@ -19,3 +19,4 @@ export { decodeFlagsBulk, prepareBulkLayout, bulkCodeFlags, bulkCodeOrder, BULK_
 export { scanPfnValues, scanPfnWords, type ScannedValue, type ScannedWords, type ScanOptions } from './scan';
 export { layoutWords, pageWord, storeWord, type LayoutWords } from './words';
 export { describeLayout } from './describe';
+export { orderMeaning, type OrderMeaning, type OrderReading } from './orders';

@@ -16,11 +16,32 @@ export interface KernelWalk {
   complete: boolean;
 }
 
+/**
+ * What a `proc-snapshot` operation printed (kernel/executor/PROGRAM.md): /proc as the process saw it right before a
+ * walk, kept as lines; src/core/capture/snapshot.ts turns it into a capture.
+ */
+export interface ProcSnapshotLines {
+  readonly id: number;
+  /** the `key=value` fields of `@hmm proc-begin` (release, page_size, thp, kpf, start, pages) */
+  readonly info: Record<string, string>;
+  /** the text of `proc-smaps`, `proc-mount` and `proc-iomem` lines */
+  readonly smaps: string[];
+  readonly mounts: string[];
+  readonly iomem: string[];
+  /** the fields of `pm` (ADDR COUNT WORD DELTA) and `kpf` (PFN COUNT FLAGS) lines */
+  readonly pm: string[][];
+  readonly kpf: string[][];
+  /** `@hmm proc-end` arrived */
+  complete: boolean;
+}
+
 export interface ProgramRun {
   readonly name: string;
   /** the operation that failed and ended the program */
   fail?: { readonly line: number; readonly errno: string; readonly text: string };
   readonly walks: Map<number, KernelWalk>;
+  /** proc snapshots by id (the walk they precede) */
+  procs?: Map<number, ProcSnapshotLines>;
   end?: 'ok' | 'failed';
 }
 
@@ -74,6 +95,7 @@ export class ConsoleReader {
   private walk?: KernelWalk;
   private filled = 0;
   private section: 'selftest' | 'dmesg' | undefined;
+  private proc?: ProcSnapshotLines;
 
   feed(text: string): void {
     const lines = (this.partial + text).split('\n');
@@ -171,6 +193,28 @@ export class ConsoleReader {
         this.current = undefined;
         return;
       }
+      case 'proc-begin': {
+        const id = Number(rest[0]);
+        if (!this.current || !Number.isInteger(id)) return this.bad(raw);
+        this.proc = { id, info: kv(rest.slice(1)), smaps: [], mounts: [], iomem: [], pm: [], kpf: [], complete: false };
+        (this.current.procs ??= new Map()).set(id, this.proc);
+        return;
+      }
+      case 'proc-smaps': case 'proc-mount': case 'proc-iomem': {
+        if (!this.proc) return this.bad(raw);
+        const text = raw.slice(at + 5).replace(/^\s*\S+ ?/, '');
+        (tag === 'proc-smaps' ? this.proc.smaps : tag === 'proc-mount' ? this.proc.mounts : this.proc.iomem).push(text);
+        return;
+      }
+      case 'pm': case 'kpf':
+        if (!this.proc || rest.length !== (tag === 'pm' ? 4 : 3)) return this.bad(raw);
+        (tag === 'pm' ? this.proc.pm : this.proc.kpf).push(rest);
+        return;
+      case 'proc-end':
+        if (!this.proc || Number(rest[0]) !== this.proc.id) return this.bad(raw);
+        this.proc.complete = true;
+        this.proc = undefined;
+        return;
       case 'selftest-begin': r.selftest = []; this.section = 'selftest'; return;
       case 'selftest-end': r.selftestDone = true; this.section = undefined; return;
       case 'rmmod': r.rmmod = rest[0] === 'ok' ? 'ok' : 'failed'; return;

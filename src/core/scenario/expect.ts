@@ -99,8 +99,9 @@ export function checkExpect(walk: WalkStep, ret: number, pfns: BigUint64Array, s
         // cannot happen for parsed scenarios (one entry per page); reported rather than thrown
         const pos = e?.pos ?? ex.pos;
         if (mismatches.length < MAX_LISTED_MISMATCHES) {
+          const why = `the walk has ${pfns.length} pages and expect lists ${entries.length} entries`;
           mismatches.push({ index: i, address, expected: e?.text ?? '(no entry)', actual: i < pfns.length ? hex(pfns[i]) : '(no word)',
-            actualDecoded: '', pos, message: `page ${i} at ${hex(address)}: the walk has ${pfns.length} pages and expect lists ${entries.length} entries` });
+            actualDecoded: '', pos, message: `page ${i} at ${hex(address)}: ${why}`, why });
         } else more++;
         return;
       }
@@ -112,7 +113,7 @@ export function checkExpect(walk: WalkStep, ret: number, pfns: BigUint64Array, s
       const actual = entryTextOf(d, pfnInfo, e.pfn !== undefined);
       const actualDecoded = formatDecoded(d);
       mismatches.push({ index: i, address, expected: e.text, actual, actualDecoded, pos: e.pos,
-        message: `page ${i} at ${hex(address)}: expected ${e.text}, got ${actual} (${actualDecoded}): ${why.join('; ')}` });
+        message: `page ${i} at ${hex(address)}: expected ${e.text}, got ${actual} (${actualDecoded}): ${why.join('; ')}`, why: why.join('; ') });
     };
     // pages that pass their entry's mask/value test on the raw word match (./expect-fast.ts); the rest, and any
     // page beyond the shorter of the two arrays, are compared exactly
@@ -124,5 +125,5 @@ export function checkExpect(walk: WalkStep, ret: number, pfns: BigUint64Array, s
     mismatches[mismatches.length - 1] = { ...last,
       message: `${last.message}; ${more} more page${more === 1 ? '' : 's'} mismatch (only the first ${MAX_LISTED_MISMATCHES} are listed)` };
   }
-  return { ok: retOk && mismatches.length === 0, retOk, mismatches };
+  return { ok: retOk && mismatches.length === 0, retOk, mismatches, ...(more > 0 ? { total: mismatches.length + more } : {}) };
 }

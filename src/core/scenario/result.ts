@@ -35,6 +35,8 @@ export interface WalkMismatch {
   readonly actualDecoded: string;
   readonly pos: SourcePos;
   readonly message: string;
+  /** what differs, without the page: `VALID WRITE missing; pfn 0x0 is not device-private memory, expected gpu0's` */
+  readonly why?: string;
 }
 
 /** A VMA overlapping the walked range, as it was when the walk returned. */
@@ -77,7 +79,9 @@ export interface WalkResult {
   /** the VMAs overlapping [start, start + pages), in address order */
   readonly vmas: readonly VmaInfo[];
   readonly trace: readonly TraceEvent[];
-  readonly expect?: { readonly ok: boolean; readonly retOk: boolean; readonly mismatches: readonly WalkMismatch[] };
+  /** `mismatches` lists at most the first 1000 pages; `total` counts every mismatching page (absent = the list) */
+  readonly expect?: { readonly ok: boolean; readonly retOk: boolean; readonly mismatches: readonly WalkMismatch[];
+    readonly total?: number };
 }
 
 export interface ScenarioResult {

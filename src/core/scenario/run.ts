@@ -21,11 +21,12 @@ import type { ScenarioResult, VmaInfo, WalkResult } from './result';
 import { vmaFlagsText } from '../mm/vma';
 
 export interface RunOptions {
-  /** override every walk's mode (drops explicit default_flags / pfn_flags_mask; per-page input stays) */
+  /** override the mode of the walks `walks` selects (every walk without it; drops explicit default_flags /
+   * pfn_flags_mask; per-page input stays); the walks not selected run as written, for their effect */
   readonly mode?: WalkMode;
   /** override the scenario's kernel */
   readonly kernel?: string;
-  /** override every walk's device (dev_private_owner) */
+  /** override the device (dev_private_owner) of the walks `walks` selects (every walk without it) */
   readonly device?: string;
   /** which walks to report (index: 0-based among the walks of the file) */
   readonly walks?: (w: WalkStep, index: number) => boolean;
@@ -275,12 +276,14 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioResult 
       const w = st;
       const selected = opts.walks ? opts.walks(w, walkIndex) : true;
       walkIndex++;
-      const faulting = (opts.mode ?? w.mode) !== 'snapshot' || w.defaultFlags !== undefined || w.pfnFlagsMask !== undefined
+      // the mode and device overrides are for the walks asked for: the others run as written
+      const o = selected ? opts : { ...opts, mode: undefined, device: undefined };
+      const faulting = (o.mode ?? w.mode) !== 'snapshot' || w.defaultFlags !== undefined || w.pfnFlagsMask !== undefined
         || w.during.length > 0;
       // an unselected snapshot cannot change the address space: skip it; an unselected faulting walk (or one with
       // `during` steps) still runs for its effect on the address space, unreported
       if (selected || faulting) {
-        const res = r.walk(w, opts, selected);
+        const res = r.walk(w, o, selected);
         if (res) walks.push(res);
       }
     } else {

@@ -1,6 +1,7 @@
 /**
  * "HMM: Inspect Selected Values" — every u64 in the selection (a dmesg dump of hmm_pfns, a C array) becomes a pfn
- * array in the inspector, decoded by the active layout. hmm.inspectValues(values?, layoutId?) takes a value, an
+ * array in the inspector's values panel (a walk result shown in the inspector stays where it is), decoded by the
+ * active layout, each word checked by the core's problem check (the hover's). hmm.inspectValues(values?, layoutId?) takes a value, an
  * array of values or a text to scan instead of the selection.
  */
 import * as vscode from 'vscode';
@@ -9,6 +10,7 @@ import { chooseLayout } from '../layoutContext';
 import { scanPfnWords } from '../../core/layouts/scan';
 import { hex64 } from '../pfnToken';
 import { inspector } from '../inspectorBridge';
+import { hmmSettings } from '../config';
 import type { KernelOfDocument } from './decodePfn';
 
 export interface InspectValuesResult {
@@ -38,13 +40,16 @@ export function registerInspectValues(context: vscode.ExtensionContext, kernelOf
         return undefined;
       }
       const doc = editor?.document;
+      const scenario = doc ? kernelOf(doc) : undefined;
       const layout = (typeof layoutArg === 'string' ? getLayout(layoutArg) : undefined)
-        ?? chooseLayout({ scenario: doc ? kernelOf(doc) : undefined, scope: doc?.uri }).layout;
+        ?? chooseLayout({ scenario, scope: doc?.uri }).layout;
+      const pageSize = scenario?.pageSize ?? hmmSettings(doc?.uri).pageSize;
       const arr = found.words.slice();
       const where = doc && typeof valuesArg !== 'string' && !Array.isArray(valuesArg) ? ` from ${doc.uri.path.split('/').pop()}` : '';
       const title = `${count} value${count === 1 ? '' : 's'}${where} [${layout.id}]`;
       const api = inspector();
-      if (api) api.showValues(arr, layout.id, title);
+      // its own panel (a walk result open in the inspector stays); one value opens with its detail pane
+      if (api) api.showValues(arr, layout.id, title, { pageSize, ...(count === 1 ? { detail: 0 } : {}) });
       else void vscode.window.showErrorMessage('HMM: the inspector is not available in this window');
       return { layoutId: layout.id, count, values: [...arr.subarray(0, 64)].map(hex64), shown: api !== undefined };
     }));

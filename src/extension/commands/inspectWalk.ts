@@ -10,6 +10,7 @@ import { isScenarioDocument } from '../scenario/language';
 import type { RunService } from '../scenario/runService';
 import type { ScenarioStore } from '../scenario/store';
 import { resolveTarget } from '../scenario/target';
+import { completeStep } from '../walkthrough/progress';
 
 export interface InspectOutcome {
   readonly shown: boolean;
@@ -26,10 +27,11 @@ export function registerInspectWalk(context: vscode.ExtensionContext, store: Sce
       return { shown: false };
     }
     const stored = store.getRun(uri);
-    const fresh = stored && stored.version === doc.version && !stored.overrides;
+    const fresh = stored && !stored.overrides && !stored.records.some((r) => store.results.isStale(uri, r))
+      && (ordinal === undefined || stored.ordinals.includes(ordinal));
     if (!(useStored && stored) && !fresh) {
       const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true,
-        title: `HMM: running ${uri.path.split('/').pop()}` }, (progress, token) => runs.runDocument(doc, {}, token, progress));
+        title: `HMM: running ${uri.path.split('/').pop()}` }, (progress, token) => runs.runDocument(doc, { source: 'inspect' }, token, progress));
       if (!outcome.result) {
         const err = outcome.diagnostics.find((d) => d.severity === 'error');
         void vscode.window.showErrorMessage(`HMM: cannot run ${uri.path.split('/').pop()}: ${err ? `${err.pos.line}:${err.pos.col}: ${err.message}` : 'cancelled'}`);
@@ -40,6 +42,7 @@ export function registerInspectWalk(context: vscode.ExtensionContext, store: Sce
     if (!run) return { shown: false };
     const index = ordinal === undefined ? 0 : Math.max(0, run.ordinals.indexOf(ordinal));
     showResultFor(uri, run.result, index);
+    completeStep('inspected');
     return { shown: true, walkIndex: index, walks: run.result.walks.length, file: run.result.file };
   };
 
@@ -82,6 +85,7 @@ export function registerInspectWalk(context: vscode.ExtensionContext, store: Sce
     }
     const [l, r] = pair;
     api.compare(walks[l], walks[r], `${walks[l].name} ↔ ${walks[r].name}`);
+    completeStep('inspected');
     return { shown: true, left: l, right: r };
   }));
 
@@ -90,10 +94,11 @@ export function registerInspectWalk(context: vscode.ExtensionContext, store: Sce
     if (target) return show(target.doc.uri, target.doc, target.ordinal, true);
     // no scenario at hand: the most recent run of any file, else an empty inspector for the current layout
     const api = inspector();
-    const runsStored = store.allRuns();
+    const runsStored = store.results.allRuns();
     if (api && runsStored.length > 0) {
       const [key, last] = runsStored[runsStored.length - 1];
       showResultFor(vscode.Uri.parse(key), last.result, 0);
+      completeStep('inspected');
       return { shown: true, walkIndex: 0, walks: last.result.walks.length, file: last.result.file };
     }
     const doc = vscode.window.activeTextEditor?.document;

@@ -7,7 +7,9 @@ import { toDiagnostic } from '../scenario/diagnostics';
 import type { RunService } from '../scenario/runService';
 import { summarize, type RunSummary } from './runWalk';
 
-export const SCENARIO_GLOB = '**/*.hmm.{yaml,yml,json}';
+import { SCENARIO_GLOB } from '../scenario/language';
+
+export { SCENARIO_GLOB };
 
 export interface RunAllSummary {
   readonly files: number;
@@ -26,7 +28,8 @@ async function textOf(uri: vscode.Uri): Promise<{ text: string; version: number 
 }
 
 /** `diagnostics` gives the Problems collection (built after activation: a function, so registering stays cheap). */
-export function registerRunAll(context: vscode.ExtensionContext, runs: RunService, diagnostics: () => vscode.DiagnosticCollection): void {
+export function registerRunAll(context: vscode.ExtensionContext, runs: RunService,
+  diagnostics: () => vscode.DiagnosticCollection | undefined): void {
   context.subscriptions.push(vscode.commands.registerCommand('hmm.runAllScenarios', async (): Promise<RunAllSummary> => {
     const uris = (await vscode.workspace.findFiles(SCENARIO_GLOB, '**/node_modules/**'))
       .sort((a, b) => a.toString().localeCompare(b.toString()));
@@ -40,9 +43,9 @@ export function registerRunAll(context: vscode.ExtensionContext, runs: RunServic
         progress.report({ message: `${i + 1}/${uris.length} ${name}`, increment: 100 / Math.max(1, uris.length) });
         try {
           const { text, version } = await textOf(uri);
-          const outcome = await runs.run({ uri, text, version }, token);
+          const outcome = await runs.run({ uri, text, version, source: 'runAll' }, token);
           results.push(summarize(outcome, name));
-          if (!outcome.result) diagnostics().set(uri, outcome.diagnostics.map((d) => toDiagnostic(d, 'parse')));
+          if (!outcome.result) diagnostics()?.set(uri, outcome.diagnostics.map((d) => toDiagnostic(d, 'parse')));
           if (outcome.cancelled) { cancelled = true; break; }
         } catch (e) {
           results.push({ file: name, ok: false, cancelled: false, walks: [],

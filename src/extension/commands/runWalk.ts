@@ -8,8 +8,10 @@ import { scenarioCore } from '../coreLoader';
 import { layoutForKernel } from '../../core/layouts/index';
 import { firstMismatch, walkSummary } from '../scenario/resultText';
 import type { RunOutcome, RunOverrides, RunService } from '../scenario/runService';
+import type { RunSource } from '../results/resultStore';
 import type { ScenarioStore } from '../scenario/store';
 import { resolveTarget, type WalkTarget } from '../scenario/target';
+import { scenarioToRun } from './scenarioPick';
 import { kernelPicks, showQuickPick, type QuickPick } from './selectKernelLayout';
 
 /** What the run commands return (for tests and other callers). */
@@ -33,11 +35,11 @@ export function summarize(outcome: RunOutcome, file: string): RunSummary {
 }
 
 export async function runTarget(runs: RunService, target: WalkTarget, overrides: RunOverrides | undefined,
-  title: string): Promise<RunSummary> {
+  title: string, source: RunSource = 'command'): Promise<RunSummary> {
   const file = target.doc.uri.path.split('/').pop() ?? '';
   const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true,
     title }, (progress, token) => runs.runDocument(target.doc, {
-    overrides, walkOrdinals: target.ordinal !== undefined ? [target.ordinal] : undefined }, token, progress));
+    overrides, walkOrdinals: target.ordinal !== undefined ? [target.ordinal] : undefined, source }, token, progress));
   const summary = summarize(outcome, file);
   if (summary.errors.length > 0) {
     void vscode.window.showErrorMessage(`HMM: ${file} cannot run: ${summary.errors[0]}${summary.errors.length > 1 ? ` (+${summary.errors.length - 1} more in Problems)` : ''}`);
@@ -87,6 +89,14 @@ export async function pickOverrides(s: Scenario | undefined, pick: QuickPick = s
   return { mode: mode.mode, kernel: kernel.kernel, device: device.device };
 }
 
+/** A run command's third argument: overrides ({ mode, kernel, device }) and who asks ({ source: 'codeLens' }). */
+function runOptions(c: unknown): { overrides: RunOverrides; source: RunSource } {
+  if (!c || typeof c !== 'object') return { overrides: {}, source: 'command' };
+  const { source, ...rest } = c as RunOverrides & { source?: unknown };
+  const known: readonly RunSource[] = ['codeLens', 'command', 'runAll', 'tree', 'inspect', 'walkthrough', 'other'];
+  return { overrides: rest, source: known.includes(source as RunSource) ? source as RunSource : 'command' };
+}
+
 function walkLabel(target: WalkTarget, store: ScenarioStore): string {
   const s = store.parse(target.doc).scenario;
   const file = target.doc.uri.path.split('/').pop();
@@ -103,15 +113,17 @@ export function registerRunWalkCommands(context: vscode.ExtensionContext, store:
     vscode.commands.registerCommand(id, async (a?: unknown, b?: unknown, c?: unknown) => {
       const target = await resolveTarget(store, a, b);
       if (!target) return noTarget();
-      const extra = c && typeof c === 'object' ? c as RunOverrides : {};
+      const { source, overrides: extra } = runOptions(c);
       return runTarget(runs, target, mode ? { ...extra, mode } : (Object.keys(extra).length ? extra : undefined),
-        `HMM: ${verb} ${walkLabel(target, store)}`);
+        `HMM: ${verb} ${walkLabel(target, store)}`, source);
     }));
   reg('hmm.runFaultingWalk', 'fault', 'faulting walk');
   reg('hmm.runSnapshotWalk', 'snapshot', 'snapshot walk');
   // Run Scenario: every walk as written (a tree item or explorer file may name the file)
   context.subscriptions.push(vscode.commands.registerCommand('hmm.runScenario', async (a?: unknown) => {
-    const target = await resolveTarget(store, a, undefined);
+    // nothing at hand (the walkthrough's button, the palette with another editor active): pick or open one
+    const fallback = async () => { const doc = await scenarioToRun(); return doc && { doc }; };
+    const target = await resolveTarget(store, a, undefined) ?? await fallback();
     if (!target) return noTarget();
     const whole = { doc: target.doc };
     return runTarget(runs, whole, undefined, `HMM: run ${walkLabel(whole, store)}`);
@@ -120,8 +132,9 @@ export function registerRunWalkCommands(context: vscode.ExtensionContext, store:
     async (a?: unknown, b?: unknown, c?: unknown) => {
       const target = await resolveTarget(store, a, b);
       if (!target) return noTarget();
-      const overrides = c && typeof c === 'object' ? c as RunOverrides : await pickOverrides(store.parse(target.doc).scenario);
+      const given = c && typeof c === 'object' ? runOptions(c) : undefined;
+      const overrides = given ? given.overrides : await pickOverrides(store.parse(target.doc).scenario);
       if (!overrides) return undefined;
-      return runTarget(runs, target, overrides, `HMM: run ${walkLabel(target, store)}`);
+      return runTarget(runs, target, overrides, `HMM: run ${walkLabel(target, store)}`, given?.source);
     }));
 }

@@ -1,11 +1,16 @@
 /**
- * "HMM: Select Kernel Layout" — quick pick of the kernels whose pfn layouts differ, writes hmm.kernel (and
- * hmm.legacyProfile for 4.17–5.7). hmm.selectKernelLayout(kernel?, legacyProfile?) sets them without asking.
+ * "HMM: Select Kernel Layout" — quick pick of the kernels whose pfn layouts differ, then (with a workspace open)
+ * whether to save for the user or the workspace; writes hmm.kernel (and hmm.legacyProfile for 4.17–5.7) and says
+ * what it did. In a scenario file the pick says that the file's own `kernel:` still decodes that file.
+ * hmm.selectKernelLayout(kernel?, legacyProfile?, scope?) sets them without asking.
  */
 import * as vscode from 'vscode';
 import { BUILTIN_PROFILES, layoutForKernel, PROPOSAL_LAYOUTS } from '../../core/layouts/index';
 import { isKernelError, parseKernelId } from '../../core/kernel-id';
 import { hmmSettings } from '../config';
+import { isScenarioDocument } from '../scenario/language';
+import { confirmationText, pickScope, type SettingScope } from './kernelLayoutScope';
+import type { KernelOfDocument } from './decodePfn';
 
 interface KernelPick extends vscode.QuickPickItem { kernel: string }
 
@@ -36,10 +41,14 @@ export function legacyProfilePicks(current: string): (vscode.QuickPickItem & { p
  * The interactive path: pick a kernel, then — when its layout is a legacy (4.17–5.7) one — the driver profile.
  * undefined when the kernel pick is dismissed; `legacy` undefined when the profile pick is (keep the setting).
  */
-export async function pickKernelLayout(current: { kernel: string; legacyProfile: string }, pick: QuickPick = showQuickPick):
-  Promise<{ kernel: string; legacy?: string } | undefined> {
+export async function pickKernelLayout(current: { kernel: string; legacyProfile: string; fileKernel?: string },
+  pick: QuickPick = showQuickPick): Promise<{ kernel: string; legacy?: string } | undefined> {
   const k = await pick(kernelPicks(current.kernel), {
-    title: 'Select Kernel Layout', placeHolder: `pfn layout for hovers and decoding (now: ${current.kernel})`, matchOnDetail: true,
+    title: current.fileKernel === undefined ? 'Select Kernel Layout'
+      : `Select Kernel Layout — this file's kernel: ${current.fileKernel} still decodes this file`,
+    placeHolder: current.fileKernel === undefined ? `pfn layout for hovers and decoding (now: ${current.kernel})`
+      : `hmm.kernel for values outside scenario files (now: ${current.kernel})`,
+    matchOnDetail: true,
   });
   if (!k) return undefined;
   if (layoutForKernel(k.kernel, current.legacyProfile || undefined).era !== 'legacy') return { kernel: k.kernel };
@@ -48,22 +57,30 @@ export async function pickKernelLayout(current: { kernel: string; legacyProfile:
   return { kernel: k.kernel, legacy: p?.profile };
 }
 
-function target(): vscode.ConfigurationTarget {
-  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+const hasWorkspace = () => (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+
+function target(scope: SettingScope): vscode.ConfigurationTarget {
+  return scope === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
-export function registerSelectKernelLayout(context: vscode.ExtensionContext): void {
+export function registerSelectKernelLayout(context: vscode.ExtensionContext, kernelOf?: KernelOfDocument): void {
   context.subscriptions.push(vscode.commands.registerCommand('hmm.selectKernelLayout',
-    async (kernelArg?: unknown, legacyArg?: unknown): Promise<{ kernel: string; layoutId: string } | undefined> => {
+    async (kernelArg?: unknown, legacyArg?: unknown, scopeArg?: unknown): Promise<{ kernel: string; layoutId: string } | undefined> => {
       const settings = hmmSettings();
+      const doc = vscode.window.activeTextEditor?.document;
+      const file = doc && isScenarioDocument(doc) ? kernelOf?.(doc) : undefined;
       let kernel = typeof kernelArg === 'string' ? kernelArg.trim() : undefined;
       let legacy = typeof legacyArg === 'string' ? legacyArg : undefined;
+      let scope: SettingScope | undefined = scopeArg === 'user' || scopeArg === 'workspace' ? scopeArg : undefined;
       if (kernel === undefined) {
-        const chosen = await pickKernelLayout(settings);
+        const chosen = await pickKernelLayout({ ...settings, ...(file ? { fileKernel: file.kernel } : {}) });
         if (!chosen) return undefined;
         kernel = chosen.kernel;
         legacy = legacy ?? chosen.legacy;
+        scope ??= await pickScope(kernel, hasWorkspace(), showQuickPick);
+        if (!scope) return undefined;
       }
+      scope ??= hasWorkspace() ? 'workspace' : 'user';
       if (!kernel.startsWith('proposal:')) {
         const k = parseKernelId(kernel);
         if (isKernelError(k)) {
@@ -72,10 +89,12 @@ export function registerSelectKernelLayout(context: vscode.ExtensionContext): vo
         }
       }
       const config = vscode.workspace.getConfiguration('hmm');
-      await config.update('kernel', kernel, target());
-      if (legacy !== undefined) await config.update('legacyProfile', legacy, target());
+      await config.update('kernel', kernel, target(scope));
+      if (legacy !== undefined) await config.update('legacyProfile', legacy, target(scope));
       const chosen = layoutForKernel(kernel, legacy || settings.legacyProfile || undefined);
-      vscode.window.setStatusBarMessage(`HMM: kernel ${kernel} → layout ${chosen.id}`, 4000);
+      const shadow = scope === 'user' ? config.inspect<string>('kernel')?.workspaceValue : undefined;
+      void vscode.window.showInformationMessage(confirmationText({ kernel, layoutId: chosen.id, scope,
+        ...(shadow !== undefined ? { workspaceKernel: shadow } : {}), ...(file ? { fileKernel: file.kernel } : {}) }));
       return { kernel, layoutId: chosen.id };
     }));
 }

@@ -4,6 +4,7 @@
  */
 import { formatSize, hex } from '../../core/layouts/bits';
 import { constantHistory, hmmConstant } from '../../core/layouts/constants';
+import { orderMeaning } from '../../core/layouts/orders';
 import type { DecodedPfn } from '../../core/layouts/types';
 import { hex64 } from '../pfnToken';
 
@@ -34,7 +35,11 @@ export function pfnHoverMarkdown(d: DecodedPfn, src: LayoutSourceText, pageSize:
   if (!d.value) {
     lines.push(`| pfn | \`${hex(d.pfn)}\` |`);
     lines.push(`| physical address | \`${hex(d.physAddr)}\` (page size ${formatSize(BigInt(pageSize))}) |`);
-    if (l.order) lines.push(`| order | ${d.order} → ${formatSize(d.mappingSize)} mapping |`);
+    if (l.order) {
+      lines.push(`| order | ${d.order} → ${formatSize(d.mappingSize)} mapping |`);
+      // the order alone never says THP or hugetlb: what it can be with this page size (the trace's state says which)
+      if (d.order > 0) lines.push(`| can be | ${esc(orderMeaning(d.order, pageSize).text)} |`);
+    }
     else lines.push(`| order | no order field in this layout (${formatSize(d.mappingSize)} page) |`);
   }
   const stickyDefs = l.flags.filter((f) => f.direction === 'inout');

@@ -4,7 +4,7 @@
  * host acts on it. Survives reloads through the panel serializer (the webview restores its own state).
  */
 import * as vscode from 'vscode';
-import type { DataMessage, ViewDto, ViewMessage, WebviewMessage } from '../../protocol/messages';
+import type { DataMessage, SourceState, ViewDto, ViewMessage, WebviewMessage } from '../../protocol/messages';
 import { validateWebviewMessage } from '../../protocol/validate';
 import { viewMessages } from '../../protocol/convert';
 import { inspectorHtml, makeNonce } from './html';
@@ -17,6 +17,8 @@ export interface Payload {
 export interface PanelEvents {
   onSelect(walkIndex: number, first: number, end: number): void;
   onRejected(error: string): void;
+  /** open a kernel-source URL the webview asked for (the validator accepted only KERNEL_SOURCE_URL_RE) */
+  openExternal(url: string): Thenable<boolean> | void;
   log(message: string): void;
 }
 
@@ -41,7 +43,9 @@ export class InspectorPanel {
   private ready = false;
   private sending?: Promise<void>;
   /** a reveal asked for before the payload could be sent (the webview was still loading): sent after the payload */
-  private pendingReveal?: { walkIndex: number; pageIndex: number };
+  private pendingReveal?: { walkIndex: number; pageIndex: number; detail?: boolean };
+  /** whether the shown result's file still is what ran (sent after the payload of each session) */
+  private source: { state: SourceState; detail?: string } = { state: 'current' };
   private disposed = false;
   /** messages accepted / rejected from the webview (the integration test reads these) */
   accepted = 0;
@@ -119,6 +123,9 @@ export class InspectorPanel {
       case 'painted':
         this.painted = { session: m.session, ms: m.ms };
         break;
+      case 'openExternal':
+        await this.events.openExternal(m.url);
+        break;
       case 'error':
         if (this.webviewErrors.length < 100) this.webviewErrors.push(m.message);
         this.events.log(`inspector webview: ${m.message}`);
@@ -129,6 +136,8 @@ export class InspectorPanel {
 
   show(payload: Payload, title: string): void {
     this.payload = payload;
+    this.source = { state: 'current' };
+    this.pendingReveal = undefined;
     this.panel.title = title;
     this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
     if (this.ready) this.startSending();
@@ -154,6 +163,8 @@ export class InspectorPanel {
         if (this.disposed || session !== this.session) return;
         await this.post(m);
       }
+      if (this.disposed || session !== this.session) return;
+      if (this.source.state !== 'current') await this.panel.webview.postMessage({ type: 'source', session, ...this.source });
       const r = this.pendingReveal;
       this.pendingReveal = undefined;
       if (r && !this.disposed && session === this.session) await this.panel.webview.postMessage({ type: 'reveal', ...r });
@@ -165,14 +176,26 @@ export class InspectorPanel {
     return this.panel.webview.postMessage(m);
   }
 
-  reveal(walkIndex: number, pageIndex: number): void {
+  reveal(walkIndex: number, pageIndex: number, detail?: boolean): void {
     this.panel.reveal(undefined, true);
+    const m = { walkIndex, pageIndex, ...(detail ? { detail: true } : {}) };
     // a new panel sends its payload only once the webview says it is ready: until then, keep the reveal for after it
     if (!this.ready || !this.sending) {
-      this.pendingReveal = { walkIndex, pageIndex };
+      this.pendingReveal = m;
       return;
     }
-    void this.sending.then(() => this.panel.webview.postMessage({ type: 'reveal', walkIndex, pageIndex }));
+    void this.sending.then(() => this.panel.webview.postMessage({ type: 'reveal', ...m }));
+  }
+
+  /** Say whether the shown result's file changed since it ran (the webview marks the result outdated). */
+  setSource(state: SourceState, detail?: string): void {
+    this.source = { state, ...(detail !== undefined ? { detail } : {}) };
+    if (!this.ready || !this.sending) return;
+    const session = this.session;
+    void this.sending.then(() => {
+      if (!this.disposed && session === this.session) return this.panel.webview.postMessage({ type: 'source', session, ...this.source });
+      return undefined;
+    });
   }
 
   dispose(): void {

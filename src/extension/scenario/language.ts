@@ -3,6 +3,8 @@ import type * as vscode from 'vscode';
 
 export const SCENARIO_LANGUAGE = 'hmm-scenario';
 const SCENARIO_NAME = /\.hmm\.(ya?ml|json)$/i;
+/** Scenario files in the workspace (findFiles, file watchers). */
+export const SCENARIO_GLOB = '**/*.hmm.{yaml,yml,json}';
 
 export function isScenarioDocument(doc: vscode.TextDocument): boolean {
   return doc.languageId === SCENARIO_LANGUAGE || SCENARIO_NAME.test(doc.uri.path);

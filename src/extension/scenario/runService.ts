@@ -4,7 +4,7 @@
  * to the "HMM Lens" output channel. Core calls only.
  */
 import * as vscode from 'vscode';
-import type { Scenario, ScenarioDiagnostic, WalkMode, WalkStep } from '../../core/scenario/ast';
+import type { Scenario, ScenarioDiagnostic, WalkStep } from '../../core/scenario/ast';
 import type { ScenarioResult } from '../../core/scenario/result';
 import { scenarioCore } from '../coreLoader';
 import { hmmSettings } from '../config';
@@ -12,12 +12,9 @@ import { hmmOutput } from '../output';
 import type { WorkerRun } from '../activate';
 import { writeTrace } from './traceOutput';
 import { displayName, type ScenarioStore, type StoredRun } from './store';
+import { overridesText, type RunSource, type WalkOverrides } from '../results/resultStore';
 
-export interface RunOverrides {
-  readonly mode?: WalkMode;
-  readonly kernel?: string;
-  readonly device?: string;
-}
+export type RunOverrides = WalkOverrides;
 
 export interface RunRequest {
   readonly uri: vscode.Uri;
@@ -26,6 +23,8 @@ export interface RunRequest {
   readonly overrides?: RunOverrides;
   /** ordinals (0-based among the file's walks) to run; undefined = all */
   readonly walkOrdinals?: readonly number[];
+  /** what ran it (the result store and the Test Explorer name runs by it); default 'command' */
+  readonly source?: RunSource;
 }
 
 export interface RunOutcome {
@@ -40,10 +39,7 @@ export interface RunOutcome {
   readonly ordinals: readonly number[];
 }
 
-export function overridesText(o?: RunOverrides): string {
-  if (!o) return '';
-  return [o.mode && `mode ${o.mode}`, o.kernel && `kernel ${o.kernel}`, o.device && `device ${o.device}`].filter(Boolean).join(', ');
-}
+export { overridesText };
 
 /** Ordinal among the scenario's walks of each result walk (matched by source line). */
 export function ordinalsOf(scenario: Scenario, result: ScenarioResult): number[] {
@@ -121,8 +117,8 @@ export class RunService {
     if (!result) return { scenario, diagnostics, cancelled, inWorker, ordinals: [] };
     const ordinals = ordinalsOf(scenario, result);
     const label = overridesText(req.overrides);
-    const stored = cancelled ? undefined
-      : this.store.setRun(req.uri, result, ordinals, req.version, label, only === undefined);
+    const stored = cancelled ? undefined : this.store.results.setRun(req.uri, result, ordinals, {
+      version: req.version, text: req.text, overrides: req.overrides, source: req.source ?? 'command', replaceAll: only === undefined });
     writeTrace(result, label, cancelled);
     const outcome: RunOutcome = { scenario, result, diagnostics: [...diagnostics, ...result.diagnostics], stored, cancelled,
       inWorker, ordinals };

@@ -8,42 +8,25 @@ import type { Scenario, WalkMode } from '../../core/scenario/ast';
 import { scenarioCore } from '../coreLoader';
 import { rangeOf } from '../scenario/diagnostics';
 import { isScenarioDocument } from '../scenario/language';
-import { firstMismatch, walkSummary } from '../scenario/resultText';
 import type { RunService } from '../scenario/runService';
 import { displayName, type ScenarioStore } from '../scenario/store';
 import { SCENARIO_GLOB } from '../commands/runAll';
-import { walkTestMessages } from './testMessages';
+import { ordinalOf, recording, reportVerdict, reportWalk, type TestOutcomes } from './reportWalks';
+import { ResultPublisher } from './publishResults';
 import { TARGET_IDS, type KernelTargetId } from '../../core/oracle/targets';
 import { KERNEL_TITLES, verdictLine, type KernelVerifier, type VerifyFile } from '../verify/kernelVerifier';
-import { storeVerdicts } from '../verify/verifyCommand';
+import { storeVerdicts } from '../verify/storeVerdicts';
 
 export const TEST_CONTROLLER_ID = 'hmmLens';
 
-/** What a test run reported per item id (the public API does not expose test results; tests and callers read this). */
-export type TestOutcomes = Map<string, { state: 'passed' | 'failed' | 'errored' | 'skipped'; messages: vscode.TestMessage[] }>;
-
-/** A TestRun that also records each final state. */
-function recording(run: vscode.TestRun, out: TestOutcomes): vscode.TestRun {
-  const msgs = (m?: vscode.TestMessage | readonly vscode.TestMessage[]) => (m === undefined ? [] : Array.isArray(m) ? [...m] : [m as vscode.TestMessage]);
-  return Object.assign(Object.create(run) as vscode.TestRun, {
-    passed: (t: vscode.TestItem, d?: number) => { out.set(t.id, { state: 'passed', messages: [] }); run.passed(t, d); },
-    failed: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => {
-      out.set(t.id, { state: 'failed', messages: msgs(m) }); run.failed(t, m, d);
-    },
-    errored: (t: vscode.TestItem, m: vscode.TestMessage | readonly vscode.TestMessage[], d?: number) => {
-      out.set(t.id, { state: 'errored', messages: msgs(m) }); run.errored(t, m, d);
-    },
-    skipped: (t: vscode.TestItem) => { out.set(t.id, { state: 'skipped', messages: [] }); run.skipped(t); },
-    started: (t: vscode.TestItem) => run.started(t),
-    appendOutput: (o: string, l?: vscode.Location, t?: vscode.TestItem) => run.appendOutput(o, l, t),
-    end: () => run.end(),
-  });
-}
+export type { TestOutcomes };
 
 export class ScenarioTests implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController(TEST_CONTROLLER_ID, 'HMM Scenarios');
   private readonly subs: vscode.Disposable[] = [];
   private discovered = false;
+  /** publishes results of runs the Test Explorer did not start (CodeLens, commands, Run All, Verify on kernel) */
+  readonly publisher: ResultPublisher;
 
   constructor(private readonly store: ScenarioStore, private readonly runs: RunService, private readonly verifier?: KernelVerifier) {
     const c = this.controller;
@@ -69,7 +52,11 @@ export class ScenarioTests implements vscode.Disposable {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => { if (isScenarioDocument(d) && d.uri.scheme !== 'git') this.updateFromDoc(d); }),
       vscode.workspace.onDidChangeTextDocument((e) => { if (isScenarioDocument(e.document)) this.updateFromDoc(e.document); }),
+      // an untitled scenario that is closed is gone (a file on disk stays a test)
+      vscode.workspace.onDidCloseTextDocument((d) => { if (d.isUntitled) c.items.delete(d.uri.toString()); }),
     );
+    this.publisher = new ResultPublisher(c, store, (uri) => this.fileItemWithText(uri));
+    this.subs.push(this.publisher);
     const watcher = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
     this.subs.push(watcher,
       watcher.onDidCreate((u) => { if (this.discovered) void this.refreshFile(u); }),
@@ -97,6 +84,23 @@ export class ScenarioTests implements vscode.Disposable {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       const parsed = this.store.parseText(text, displayName(uri));
       return this.updateItem(uri, parsed.scenario, parsed.diagnostics.find((d) => d.severity === 'error')?.message);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A file's item (made when missing) with the scenario and text it was built from, for publishing results. */
+  private async fileItemWithText(uri: vscode.Uri): Promise<{ item: vscode.TestItem; scenario?: Scenario; text?: string } | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) {
+      const item = this.updateFromDoc(open);
+      return item && { item, scenario: this.store.parse(open).scenario, text: open.getText() };
+    }
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      const parsed = this.store.parseText(text, displayName(uri));
+      const item = this.updateItem(uri, parsed.scenario, parsed.diagnostics.find((d) => d.severity === 'error')?.message);
+      return { item, scenario: parsed.scenario, text };
     } catch {
       return undefined;
     }
@@ -160,14 +164,15 @@ export class ScenarioTests implements vscode.Disposable {
     const run = recording(this.controller.createTestRun(request, `Verify on ${KERNEL_TITLES[kernel]}`), outcomes);
     try {
       const groups = await this.requested(request);
-      const files: (VerifyFile & { group: { file: vscode.TestItem; walks: vscode.TestItem[] }; version: number })[] = [];
+      const files: (VerifyFile & { group: { file: vscode.TestItem; walks: vscode.TestItem[] }; version: number; text: string })[] = [];
       for (const g of groups) {
         const uri = g.file.uri as vscode.Uri;
         for (const w of g.walks) run.started(w);
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         let parsed;
+        let text: string;
         try {
-          const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+          text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
           parsed = this.store.parseText(text, displayName(uri), open?.version ?? -1);
         } catch (e) {
           run.errored(g.file, new vscode.TestMessage(`cannot read ${uri.path}: ${e instanceof Error ? e.message : String(e)}`));
@@ -181,7 +186,7 @@ export class ScenarioTests implements vscode.Disposable {
           for (const w of g.walks) run.skipped(w);
           continue;
         }
-        files.push({ uri, file: displayName(uri), scenario: parsed.scenario, group: g, version: open?.version ?? -1 });
+        files.push({ uri, file: displayName(uri), scenario: parsed.scenario, group: g, version: open?.version ?? -1, text });
       }
       if (files.length === 0 || token.isCancellationRequested || !this.verifier) return outcomes;
       const result = await this.verifier.verify(files, kernel, token);
@@ -195,22 +200,11 @@ export class ScenarioTests implements vscode.Disposable {
       const where = `${KERNEL_TITLES[kernel]} (${result.kernelRelease})`;
       files.forEach((f, i) => {
         const sv = result.verdicts[i];
-        storeVerdicts(this.store, f.uri, f.version, kernel, result.kernelRelease, sv);
+        storeVerdicts(this.store, f.uri, f.version, kernel, result.kernelRelease, sv, f.text, 'tests');
         for (const item of f.group.walks) {
-          const ordinal = Number(item.id.slice(item.id.lastIndexOf('#') + 1));
-          const v = sv.walks.find((w) => w.index === ordinal);
-          if (!v) { run.skipped(item); continue; }
-          const loc = new vscode.Location(f.uri, item.range ?? new vscode.Range(0, 0, 0, 0));
-          run.appendOutput(`${verdictLine(v, where)}\r\n`, loc, item);
-          if (v.status === 'agree') run.passed(item);
-          else if (v.status === 'not-expressible') run.skipped(item);
-          else {
-            const lines = [verdictLine(v, where), ...(v.outcome ?? []), ...(v.pages ?? []).map((p) =>
-              `page ${p.index} at 0x${p.address.toString(16)}: ${p.why}\n  simulator ${p.simDecoded}\n  kernel    ${p.kernelDecoded}`)];
-            const m = new vscode.TestMessage(lines.join('\n'));
-            m.location = loc;
-            run.failed(item, m);
-          }
+          const v = sv.walks.find((w) => w.index === ordinalOf(item));
+          if (!v) run.skipped(item);
+          else reportVerdict(run, item, f.uri, v, verdictLine(v, where));
         }
       });
       for (const p of result.problems) run.appendOutput(`PROBLEM ${p}\r\n`);
@@ -254,7 +248,8 @@ export class ScenarioTests implements vscode.Disposable {
       for (const w of walks) run.skipped(w);
       return;
     }
-    const outcome = await this.runs.run({ uri, text, version: open?.version ?? -1, overrides: mode ? { mode } : undefined }, token);
+    const outcome = await this.runs.run({ uri, text, version: open?.version ?? -1, overrides: mode ? { mode } : undefined,
+      source: 'tests' }, token);
     if (!outcome.result || !outcome.scenario) {
       const errs = outcome.diagnostics.filter((d) => d.severity === 'error');
       const msgs = errs.map((d) => {
@@ -271,15 +266,11 @@ export class ScenarioTests implements vscode.Disposable {
     const lines = text.split(/\r?\n/);
     let allOk = true;
     for (const item of walks) {
-      const ordinal = Number(item.id.slice(item.id.lastIndexOf('#') + 1));
+      const ordinal = ordinalOf(item);
       const idx = outcome.ordinals.indexOf(ordinal);
       const wr = idx >= 0 ? outcome.result.walks[idx] : undefined;
       if (!wr) { run.skipped(item); continue; }
-      run.appendOutput(`${wr.name}: ${walkSummary(wr)}${firstMismatch(wr, steps[ordinal]) ? ` — ${firstMismatch(wr, steps[ordinal])}` : ''}\r\n`,
-        new vscode.Location(uri, rangeOf(wr.pos)), item);
-      if (!wr.expect || wr.expect.ok) { run.passed(item, undefined); continue; }
-      allOk = false;
-      run.failed(item, walkTestMessages(uri, wr, steps[ordinal], lines));
+      if (!reportWalk(run, item, uri, wr, steps[ordinal], lines)) allOk = false;
     }
     const runErrors = outcome.result.diagnostics.filter((d) => d.severity === 'error');
     if (runErrors.length > 0) {

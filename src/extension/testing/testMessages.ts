@@ -1,12 +1,17 @@
-/** TestMessages of a failed walk: the ret mismatch at `expect.ret`, each page mismatch decoded at its entry. */
+/**
+ * TestMessages of a failed walk: the ret mismatch at `expect.ret`; then one message per run of consecutive pages with
+ * the same difference (core/scenario/mismatchGroups), at the run's first entry, with the cause the walk trace gives
+ * and the expected/actual diff view (TestMessage.diff).
+ */
 import * as vscode from 'vscode';
 import type { WalkStep } from '../../core/scenario/ast';
 import type { WalkResult } from '../../core/scenario/result';
+import { groupLine, groupMismatches, pagesText, type MismatchGroup } from '../../core/scenario/mismatchGroups';
 import { rangeOf } from '../scenario/diagnostics';
 import { retText } from '../scenario/resultText';
 
-/** TestMessages per failed walk; more than this are summarised in the last one. */
-export const MAX_TEST_MESSAGES = 20;
+/** Groups (runs of pages) reported per failed walk; the rest are summarised in one more message. */
+export const MAX_GROUP_MESSAGES = 20;
 
 /** The range of the `ret:` line inside the walk's expect block (the AST keeps only the block's position). */
 function retRange(lines: readonly string[] | undefined, step: WalkStep | undefined): vscode.Range | undefined {
@@ -22,26 +27,46 @@ function retRange(lines: readonly string[] | undefined, step: WalkStep | undefin
   return undefined;
 }
 
+/** The expected and actual sides of a group for the diff view: the same header, then the entries as written. */
+export function groupDiff(g: MismatchGroup): { expected: string; actual: string } {
+  const count = g.end - g.first;
+  const head = `${pagesText(g.first, g.end)} from 0x${g.address.toString(16)}`;
+  const times = count > 1 ? ` *${count}` : '';
+  return {
+    expected: `${head}\n${g.expected}${times}\n`,
+    actual: `${head}\n${g.actual}${times}\n`,
+  };
+}
+
 export function walkTestMessages(uri: vscode.Uri, w: WalkResult, step?: WalkStep, lines?: readonly string[]): vscode.TestMessage[] {
   const out: vscode.TestMessage[] = [];
   const ex = w.expect;
   if (!ex) return out;
   if (!ex.retOk) {
     const want = step?.expect?.ret;
-    const m = new vscode.TestMessage(`${w.name}: expected ret ${want !== undefined ? retText(want) : '?'}, got ${retText(w.ret)}`
-      + ` after ${w.attempts} call${w.attempts === 1 ? '' : 's'} of hmm_range_fault()`);
+    const calls = `${w.attempts} call${w.attempts === 1 ? '' : 's'} of hmm_range_fault()`;
+    const m = vscode.TestMessage.diff(`${w.name}: expected ret ${want !== undefined ? retText(want) : '?'}, got ${retText(w.ret)}`
+      + ` after ${calls}${w.attempts > 1 ? ' (the driver loop calls again after -EBUSY)' : ''}`,
+      `ret ${want !== undefined ? retText(want) : '?'}\n`, `ret ${retText(w.ret)}\n`);
     m.location = new vscode.Location(uri, retRange(lines, step) ?? rangeOf(step?.expect?.pos ?? w.pos));
     out.push(m);
   }
-  for (const mm of ex.mismatches.slice(0, MAX_TEST_MESSAGES)) {
-    // a plain message (not TestMessage.diff): the editor then shows the decoded mismatch inline at the entry,
-    // where a diff message would only show "actual != expected"
-    const m = new vscode.TestMessage(`${mm.message}\nexpected: ${mm.expected}\nactual:   ${mm.actual} — ${mm.actualDecoded}`);
-    m.location = new vscode.Location(uri, rangeOf(mm.pos));
+  const { groups, unlisted, total } = groupMismatches(w);
+  for (const g of groups.slice(0, MAX_GROUP_MESSAGES)) {
+    const { expected, actual } = groupDiff(g);
+    const m = vscode.TestMessage.diff(`${groupLine(g)}\nfirst word: ${g.actualDecoded}`, expected, actual);
+    m.location = new vscode.Location(uri, rangeOf(g.mismatches[0].pos));
     out.push(m);
   }
-  if (ex.mismatches.length > MAX_TEST_MESSAGES) {
-    const m = new vscode.TestMessage(`… and ${ex.mismatches.length - MAX_TEST_MESSAGES} more mismatching page(s): open the inspector for all`);
+  if (groups.length > MAX_GROUP_MESSAGES) {
+    const rest = groups.slice(MAX_GROUP_MESSAGES);
+    const pages = rest.reduce((n, g) => n + g.end - g.first, 0);
+    const m = new vscode.TestMessage(`… and ${rest.length} more runs of mismatching pages (${pages} pages, from page ${rest[0].first}): open the inspector for all`);
+    m.location = new vscode.Location(uri, rangeOf(rest[0].mismatches[0].pos));
+    out.push(m);
+  }
+  if (unlisted > 0) {
+    const m = new vscode.TestMessage(`${total} pages differ in all: ${unlisted} more after the first ${total - unlisted} listed here; open the inspector for all`);
     m.location = new vscode.Location(uri, rangeOf(w.pos));
     out.push(m);
   }

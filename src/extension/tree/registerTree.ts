@@ -1,12 +1,13 @@
 /**
  * The "Scenarios" tree view and its item commands (refresh, reveal, decode). The commands are registered during
- * activation (a command must exist once activation ends); the view and its provider are built right after, or
- * on first use of a command, whichever comes first.
+ * activation (a command must exist once activation ends); the view and its provider are built by the providers
+ * bundle (../providers.ts) right after.
  */
 import * as vscode from 'vscode';
 import type { ScenarioStore } from '../scenario/store';
 import type { TreeNode } from './nodes';
 import { ScenarioTreeProvider } from './scenarioTree';
+import type { InspectorBridgeFns } from '../inspectorSync';
 
 export const TREE_VIEW_ID = 'hmm.scenarios';
 
@@ -16,8 +17,9 @@ export interface ScenarioTree {
 }
 
 /** Create the provider and the view (once: activate.ts calls it through a lazy value). */
-export function createTree(context: vscode.ExtensionContext, store: ScenarioStore): ScenarioTree {
-  const provider = new ScenarioTreeProvider(store);
+export function createTree(context: vscode.ExtensionContext, store: ScenarioStore,
+  bridge: Pick<InspectorBridgeFns, 'showResultFor'>): ScenarioTree {
+  const provider = new ScenarioTreeProvider(store, bridge);
   const view = vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   context.subscriptions.push(provider, view,
     view.onDidChangeSelection((e) => {
@@ -27,11 +29,11 @@ export function createTree(context: vscode.ExtensionContext, store: ScenarioStor
   return { provider, view };
 }
 
-/** The tree's commands; `tree` builds the view on first call. */
-export function registerTreeCommands(context: vscode.ExtensionContext, store: ScenarioStore, tree: () => ScenarioTree): void {
+/** The tree's commands; `tree` gives the view once the providers bundle registered it. */
+export function registerTreeCommands(context: vscode.ExtensionContext, store: ScenarioStore, tree: () => Promise<ScenarioTree>): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('hmm.refreshTree', () => tree().provider.refresh()),
-    vscode.commands.registerCommand('hmm.revealTreeItem', (n?: TreeNode) => (n ? tree().provider.revealNode(n, true) : undefined)),
+    vscode.commands.registerCommand('hmm.refreshTree', async () => (await tree()).provider.refresh()),
+    vscode.commands.registerCommand('hmm.revealTreeItem', async (n?: TreeNode) => (n ? (await tree()).provider.revealNode(n, true) : undefined)),
     vscode.commands.registerCommand('hmm.decodeTreeItem', (n?: TreeNode) => {
       if (!n || (n.kind !== 'pfn' && n.kind !== 'pfnRun')) return undefined;
       const r = store.walkResult(n.uri, n.ordinal);

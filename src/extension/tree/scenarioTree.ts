@@ -8,7 +8,7 @@ import type { PfnLayout } from '../../core/layouts/types';
 import type { Scenario, WalkStep } from '../../core/scenario/ast';
 import { scenarioCore } from '../coreLoader';
 import type { ScenarioResult } from '../../core/scenario/result';
-import { showResultFor } from '../inspectorBridge';
+import type { InspectorBridgeFns } from '../inspectorSync';
 import { rangeOf } from '../scenario/diagnostics';
 import { isScenarioDocument } from '../scenario/language';
 import { displayName, type ScenarioStore } from '../scenario/store';
@@ -16,6 +16,8 @@ import { SCENARIO_GLOB } from '../commands/runAll';
 import { MAX_CHILDREN, type TreeNode } from './nodes';
 import { pfnRuns } from './pfnRuns';
 import { spaceOf } from './space';
+import { ranAsText } from '../results/resultStore';
+import { completeStep } from '../walkthrough/progress';
 import { messageItem, pfnItem, pfnRunItem, pteRunItem, resultItem, scenarioItem, spaceItem, vmaItem, walkItem } from './treeItems';
 
 interface FileEntry { readonly scenario?: Scenario; readonly error?: string }
@@ -34,7 +36,7 @@ export class ScenarioTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly subs: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly store: ScenarioStore) {
+  constructor(private readonly store: ScenarioStore, private readonly bridge: Pick<InspectorBridgeFns, 'showResultFor'>) {
     const watcher = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
     const invalidate = (u: vscode.Uri) => { this.closedFiles.delete(u.toString()); this.refreshSoon(); };
     this.subs.push(watcher, watcher.onDidCreate((u) => { this.files = undefined; invalidate(u); }),
@@ -80,7 +82,8 @@ export class ScenarioTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     switch (n.kind) {
       case 'scenario': {
         const e = await this.entry(n.uri);
-        return scenarioItem(n, e.scenario, run, e.error);
+        const stale = run ? run.records.some((r) => this.store.results.isStale(n.uri, r)) : false;
+        return scenarioItem(n, e.scenario, run, e.error, stale);
       }
       case 'space': return spaceItem(run ? spaceOf(run.result)?.derived ?? true : true);
       case 'vma': return vmaItem(n.vma, !!(run && spaceOf(run.result)?.ptes?.[n.index]?.length));
@@ -89,7 +92,9 @@ export class ScenarioTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       case 'walk': {
         const s = (await this.entry(n.uri)).scenario;
         const w = s ? scenarioCore().walksOf(s)[n.ordinal] : undefined;
-        return w ? walkItem(n, w, this.store.walkResult(n.uri, n.ordinal)?.walk) : messageItem(`walk ${n.ordinal + 1}`);
+        const r = w ? this.store.walkResult(n.uri, n.ordinal, w.name) : undefined;
+        return w ? walkItem(n, w, r && { walk: r.walk, stale: r.stale, ranAs: ranAsText(r.record.overrides, w) })
+          : messageItem(`walk ${n.ordinal + 1}`);
       }
       case 'walkResult': {
         const r = this.store.walkResult(n.uri, n.ordinal);
@@ -186,7 +191,8 @@ export class ScenarioTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     const ordinal = 'ordinal' in n ? n.ordinal : undefined;
     const page = n.kind === 'pfnRun' ? n.run.first : n.kind === 'pfn' ? n.page : 0;
     const r = ordinal !== undefined ? this.store.walkResult(n.uri, ordinal) : undefined;
-    if (r && n.kind !== 'walk') inspectorShown = showResultFor(n.uri, r.run.result, r.index, page);
+    if (r && n.kind !== 'walk') inspectorShown = this.bridge.showResultFor(n.uri, r.run.result, r.index, page);
+    if (inspectorShown) completeStep('inspected');
     const s = (await this.entry(n.uri)).scenario;
     const step: WalkStep | undefined = ordinal !== undefined && s ? scenarioCore().walksOf(s)[ordinal] : undefined;
     if (n.kind === 'scenario' || step) {

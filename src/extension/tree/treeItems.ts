@@ -5,7 +5,7 @@ import type { PfnLayout } from '../../core/layouts/types';
 import type { Scenario, WalkStep } from '../../core/scenario/ast';
 import type { WalkResult } from '../../core/scenario/result';
 import { hex64 } from '../pfnToken';
-import { firstMismatch, retText, walkSummary } from '../scenario/resultText';
+import { expectVerdict, firstMismatch, RETRY_EXPLAINED, retText, walkSummary } from '../scenario/resultText';
 import type { StoredRun } from '../scenario/store';
 import type { TreeNode } from './nodes';
 import { runStateText, stateIcon } from './pfnRuns';
@@ -27,19 +27,22 @@ function addr(v: bigint): string {
   return '0x' + v.toString(16);
 }
 
-export function scenarioItem(n: TreeNode, s: Scenario | undefined, run: StoredRun | undefined, error?: string): vscode.TreeItem {
+export function scenarioItem(n: TreeNode, s: Scenario | undefined, run: StoredRun | undefined, error?: string,
+  stale = false): vscode.TreeItem {
   const file = n.uri.path.split('/').pop() ?? n.uri.toString();
   const it = new vscode.TreeItem(s?.name ?? file, C.Collapsed);
   it.id = `scenario:${n.uri.toString()}`;
   it.resourceUri = n.uri;
   const failed = run?.result.walks.filter((w) => w.expect && !w.expect.ok).length ?? 0;
-  it.description = `${file}${run ? (failed ? ` · ${failed} failed` : ' · passed') : ''}`;
-  it.iconPath = error ? icon('warning', 'list.warningForeground')
-    : run ? (failed ? icon('error', 'testing.iconFailed') : icon('pass', 'testing.iconPassed')) : icon('beaker');
+  const state = !run ? '' : stale ? ' · stale (changed since it ran)' : failed ? ` · ${failed} failed` : ' · passed';
+  it.description = `${file}${state}`;
+  it.iconPath = error ? icon('warning', 'list.warningForeground') : !run ? icon('beaker') : stale ? icon('history')
+    : failed ? icon('error', 'testing.iconFailed') : icon('pass', 'testing.iconPassed');
   it.contextValue = run ? 'scenario.ran' : 'scenario';
   it.tooltip = md([`**${s?.name ?? file}**`, '', s?.description ?? '', '',
     `| | |`, `|---|---|`, `| file | ${file} |`, `| kernel | ${s?.kernel ?? '?'} |`,
     `| devices | ${s?.devices.join(', ') || 'none'} |`, `| walks | ${s ? s.steps.filter((x) => x.op === 'walk').length : '?'} |`,
+    ...(stale ? ['', '$(history) the file changed since these results ran: run it again'] : []),
     ...(error ? ['', `$(warning) ${error}`] : [])]);
   return it;
 }
@@ -86,26 +89,40 @@ function walkStyle(w: WalkStep): string {
   return `default_flags ${flagsText(w.defaultFlags)} · mask ${flagsText(w.pfnFlagsMask)}`;
 }
 
-export function walkItem(n: TreeNode & { kind: 'walk' }, w: WalkStep, result: WalkResult | undefined): vscode.TreeItem {
+/** A walk's stored result as the tree shows it: the result, whether its file changed since, how it ran. */
+export interface WalkResultView {
+  readonly walk: WalkResult;
+  readonly stale: boolean;
+  /** `ran as fault` when it ran with other overrides than the walk as written, else '' */
+  readonly ranAs: string;
+}
+
+export function walkItem(n: TreeNode & { kind: 'walk' }, w: WalkStep, r: WalkResultView | undefined): vscode.TreeItem {
   const it = new vscode.TreeItem(w.name, C.Collapsed);
   it.id = `walk:${n.uri.toString()}#${n.ordinal}`;
-  const mm = result ? firstMismatch(result, w) : undefined;
-  it.description = `${walkStyle(w)} · ${w.pages} page${w.pages === 1 ? '' : 's'}${result ? ` — ${mm ?? walkSummary(result)}` : ''}`;
-  it.iconPath = !result ? icon('circle-large-outline') : mm ? icon('error', 'testing.iconFailed')
+  const result = r?.walk;
+  const mm = result && !r.stale ? firstMismatch(result, w) : undefined;
+  const shown = !result ? '' : r.stale ? ` — stale: ${walkSummary(result)}`
+    : ` — ${mm ? `${expectVerdict(result)}: ${mm}` : result.expect ? `${expectVerdict(result)} · ${walkSummary(result)}` : walkSummary(result)}`;
+  it.description = `${walkStyle(w)} · ${w.pages} page${w.pages === 1 ? '' : 's'}${shown}${r?.ranAs ? ` (${r.ranAs})` : ''}`;
+  it.iconPath = !result ? icon('circle-large-outline') : r.stale ? icon('history') : mm ? icon('error', 'testing.iconFailed')
     : result.expect ? icon('pass', 'testing.iconPassed') : icon('debug-stackframe-dot');
   it.contextValue = result ? (mm ? 'walk.ran.failed' : 'walk.ran') : 'walk';
   it.tooltip = md([`**walk** ${w.name} (line ${w.pos.line})`, '', '| | |', '|---|---|', `| mode | ${walkStyle(w)} |`,
     `| pages | ${w.pages} |`, `| device | ${w.device ?? '—'} |`, `| retry | ${w.retry} |`,
-    ...(result ? [`| result | ${walkSummary(result)} |`] : []), ...(mm ? ['', `$(error) ${mm}`] : [])]);
+    ...(result ? [`| result | ${walkSummary(result)}${r.ranAs ? ` (${r.ranAs})` : ''} |`] : []), ...(mm ? ['', `$(error) ${mm}`] : []),
+    ...(r?.stale ? ['', '$(history) the file changed since this result ran: run the walk again'] : [])]);
   return it;
 }
 
 export function resultItem(w: WalkResult): vscode.TreeItem {
-  const it = new vscode.TreeItem(`ret ${retText(w.ret)} · ${w.attempts} attempt${w.attempts === 1 ? '' : 's'}`, C.Collapsed);
+  const calls = `${w.attempts} call${w.attempts === 1 ? '' : 's'} of hmm_range_fault()`;
+  const it = new vscode.TreeItem(`ret ${retText(w.ret)} · ${calls}`, C.Collapsed);
   it.description = `layout ${w.layoutId} · from ${addr(w.start)}`;
   it.iconPath = icon(w.ret === 0 ? 'output' : 'warning', w.ret === 0 ? undefined : 'list.warningForeground');
   it.contextValue = 'walkResult';
-  it.tooltip = md([`**${w.name}**: ${walkSummary(w)}`, '', `${w.trace.length} trace events; layout ${w.layoutId}`]);
+  it.tooltip = md([`**${w.name}**: ${walkSummary(w)}`, '', `${calls}: ${RETRY_EXPLAINED}.`, '',
+    `${w.trace.length} trace events; layout ${w.layoutId}`]);
   return it;
 }
 

@@ -6,12 +6,13 @@
  * devpriv-6.1, host). Returns what happened, for tests and other extensions.
  */
 import * as vscode from 'vscode';
-import type { ScenarioVerdict, WalkVerdict } from '../../core/oracle/judge';
+import type { WalkVerdict } from '../../core/oracle/judge';
 import type { KernelTargetId } from '../../core/oracle/targets';
 import { scenarioCore } from '../coreLoader';
 import { inspector } from '../inspectorBridge';
 import { displayName, type ScenarioStore } from '../scenario/store';
 import { resolveTarget } from '../scenario/target';
+import { storeVerdicts } from './storeVerdicts';
 import { kernelWalkResult } from '../../core/oracle/kernelWalk';
 import { KERNEL_TITLES, verdictLine, type KernelVerifier } from './kernelVerifier';
 
@@ -21,12 +22,6 @@ export interface VerifyOutcome {
   readonly kernel?: string;
   readonly release?: string;
   readonly shown?: boolean;
-}
-
-/** Stores a file's verdicts for CodeLens and the tree. */
-export function storeVerdicts(store: ScenarioStore, uri: vscode.Uri, version: number, kernel: KernelTargetId, release: string,
-  v: ScenarioVerdict): void {
-  store.setVerification(uri, { kernel, release, version, walks: new Map(v.walks.map((w) => [w.index, w])) });
 }
 
 /** Shows a verdict in the inspector: the simulator's walk against the kernel's, differences highlighted. */
@@ -75,11 +70,12 @@ export function registerVerifyCommand(context: vscode.ExtensionContext, store: S
     }
     const kernel = await verifier.pickKernel(c);
     if (!kernel) return { status: 'cancelled' };
+    const text = doc.getText();
     const run = await verifier.verify([{ uri: doc.uri, file: displayName(doc.uri), scenario: parsed.scenario }], kernel);
     if (run === 'cancelled') return { status: 'cancelled', kernel };
     if ('error' in run) return { status: 'error', reason: run.error, kernel };
     const sv = run.verdicts[0];
-    storeVerdicts(store, doc.uri, doc.version, kernel, run.kernelRelease, sv);
+    storeVerdicts(store, doc.uri, doc.version, kernel, run.kernelRelease, sv, text, 'command');
     const v = sv.walks.find((w) => w.index === ordinal);
     if (!v) return { status: 'invalid', reason: `no walk ${ordinal}` };
     const line = verdictLine(v, `${KERNEL_TITLES[kernel]} (${run.kernelRelease})`);

@@ -3,6 +3,8 @@
  * u32 words (Uint32Array over the BigUint64Array's buffer, little-endian) and never allocates a bigint.
  */
 import type { LayoutDto } from '../../protocol/messages';
+import type { PfnLayout } from '../../core/layouts/types';
+import { layoutFromDto } from '../../protocol/convert';
 
 export interface FastFlag {
   readonly name: string;
@@ -41,9 +43,15 @@ export class FastLayout {
   readonly kindMaskHi: number;
   /** legacy layouts match whole-word values first */
   readonly hasValues: boolean;
+  /** the core's layout (decodePfn, problems, descriptions) */
+  readonly core: PfnLayout;
+  /** low-half increment of one pfn (1 << pfnShift; 0 when the pfn starts in the high half) */
+  readonly pfnStride: number;
 
   constructor(readonly dto: LayoutDto) {
     this.id = dto.id;
+    this.core = layoutFromDto(dto);
+    this.pfnStride = dto.pfnShift < 32 ? 2 ** dto.pfnShift : 0;
     this.title = dto.title;
     this.era = dto.era;
     this.flags = dto.flags.slice(0, 31).map((f) => {

@@ -8,7 +8,8 @@ export type RowFilter =
   | { readonly kind: 'flag'; readonly name: string }
   | { readonly kind: 'state'; readonly pageKind: number }
   | { readonly kind: 'changed' }
-  | { readonly kind: 'mismatch' };
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'problems' };
 
 export function filterKey(f: RowFilter): string {
   switch (f.kind) {
@@ -21,7 +22,7 @@ export function filterKey(f: RowFilter): string {
 export function parseFilterKey(key: string): RowFilter {
   if (key.startsWith('flag:')) return { kind: 'flag', name: key.slice(5) };
   if (key.startsWith('state:')) return { kind: 'state', pageKind: Number(key.slice(6)) };
-  if (key === 'changed' || key === 'mismatch') return { kind: key };
+  if (key === 'changed' || key === 'mismatch' || key === 'problems') return { kind: key };
   return { kind: 'all' };
 }
 
@@ -32,6 +33,8 @@ export interface FilterInput {
   readonly layout: FastLayout;
   readonly kinds: Uint8Array;
   readonly mismatches: readonly number[];
+  /** entries whose words have problems, in runs [first, end) (the 'problems' filter) */
+  readonly problemRuns?: readonly { readonly first: number; readonly end: number }[];
 }
 
 /** Indices of the entries that pass, ascending; undefined means every entry (no filter). */
@@ -39,6 +42,15 @@ export function applyFilter(f: RowFilter, d: FilterInput): Uint32Array | undefin
   if (f.kind === 'all') return undefined;
   if (f.kind === 'mismatch') {
     return Uint32Array.from(new Set(d.mismatches.filter((i) => i >= 0 && i < d.pages))).sort();
+  }
+  if (f.kind === 'problems') {
+    const runs = d.problemRuns ?? [];
+    let n = 0;
+    for (const r of runs) n += Math.max(0, Math.min(r.end, d.pages) - r.first);
+    const out = new Uint32Array(n);
+    let j = 0;
+    for (const r of runs) for (let i = r.first; i < Math.min(r.end, d.pages); i++) out[j++] = i;
+    return out;
   }
   let test: (i: number) => boolean;
   if (f.kind === 'flag') {

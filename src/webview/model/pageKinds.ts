@@ -21,6 +21,12 @@ export const enum Kind {
   Error = 11,
   /** not written by the walk (past the point where it stopped) */
   NotWalked = 12,
+  /** at this step: the walk has not looked at the page yet, and the trace does not say what it was before */
+  NotSeen = 13,
+  /** a huge mapping known only by the order in its word (THP, hugetlb or DAX: the word does not say which) */
+  Huge = 14,
+  /** the word has not arrived yet (a large result shown while it loads) */
+  Loading = 15,
   /** a device-private page: DevicePrivate + device index (0..15) */
   DevicePrivate = 16,
 }
@@ -31,12 +37,14 @@ export const KIND_NAMES: Record<number, string> = {
   [Kind.None]: 'none', [Kind.PresentRO]: 'present RO', [Kind.PresentRW]: 'present RW', [Kind.Zero]: 'zero page',
   [Kind.Thp]: 'THP', [Kind.Hugetlb]: 'hugetlb', [Kind.Swap]: 'swap', [Kind.Migration]: 'migration',
   [Kind.Exclusive]: 'device-exclusive', [Kind.Hwpoison]: 'hwpoison', [Kind.Special]: 'special / pfnmap',
-  [Kind.Error]: 'ERROR', [Kind.NotWalked]: 'not walked',
+  [Kind.Error]: 'ERROR', [Kind.NotWalked]: 'not walked', [Kind.NotSeen]: 'not seen yet',
+  [Kind.Huge]: 'huge mapping (order only)', [Kind.Loading]: 'loading…',
 };
 
 /** Kinds in legend / stacking order. */
 export const KIND_ORDER: readonly number[] = [Kind.Error, Kind.Hwpoison, Kind.Special, Kind.Migration, Kind.Swap,
-  Kind.Exclusive, Kind.Thp, Kind.Hugetlb, Kind.Zero, Kind.PresentRW, Kind.PresentRO, Kind.None, Kind.NotWalked];
+  Kind.Exclusive, Kind.Thp, Kind.Hugetlb, Kind.Huge, Kind.Zero, Kind.PresentRW, Kind.PresentRO, Kind.None, Kind.NotWalked,
+  Kind.NotSeen, Kind.Loading];
 
 export function kindName(k: number, devices: readonly string[]): string {
   if (k >= Kind.DevicePrivate) return `device-private (${devices[k - Kind.DevicePrivate] ?? `device ${k - Kind.DevicePrivate}`})`;
@@ -95,8 +103,8 @@ export function kindOfOutput(layout: FastLayout, lo: number, hi: number, devices
   if (layout.errorBit >= 0 && bits & (1 << layout.errorBit)) return Kind.Error;
   if (layout.validBit < 0 || !(bits & (1 << layout.validBit))) return Kind.None;
   if (layout.devicePrivateBit >= 0 && bits & (1 << layout.devicePrivateBit)) return devices.kindOf('device');
-  const order = layout.order(lo, hi);
-  if (order > 0) return order === 9 ? Kind.Thp : Kind.Hugetlb;
+  // an order says how big the CPU mapping is, never whether it is THP, hugetlb or DAX (orderMeaning lists them)
+  if (layout.order(lo, hi) > 0) return Kind.Huge;
   return layout.writeBit >= 0 && bits & (1 << layout.writeBit) ? Kind.PresentRW : Kind.PresentRO;
 }
 
@@ -105,8 +113,14 @@ export function kindOfOutput(layout: FastLayout, lo: number, hi: number, devices
  * overridden by the last state a trace event names for the page.
  */
 export function computeKinds(pages: number, words: Uint32Array | undefined, layout: FastLayout,
-  trace: readonly TraceEventDto[], devices: Devices, upTo = trace.length, notWalkedFrom = pages): Uint8Array {
+  trace: readonly TraceEventDto[], devices: Devices, upTo = trace.length, notWalkedFrom = pages, loadedUntil = pages): Uint8Array {
   const kinds = new Uint8Array(pages);
+  const n = Math.min(upTo, trace.length);
+  const cache = new Map<string, number | undefined>();
+  const named = (e: TraceEventDto): number | undefined => {
+    if (!cache.has(e.state)) cache.set(e.state, classifyState(e.state, devices));
+    return cache.get(e.state);
+  };
   if (words) {
     const limit = Math.min(pages, notWalkedFrom);
     // the kind depends on the flag and order bits only (and on whole-word legacy values): classify once per run of
@@ -117,7 +131,23 @@ export function computeKinds(pages: number, words: Uint32Array | undefined, layo
     let prevLo = -1;
     let prevHi = -1;
     let prevKind = 0;
-    for (let i = 0; i < limit; i++) {
+    // pages whose kind a trace event names are overwritten below: read the words of the other pages only
+    const covered: [number, number][] = [];
+    for (let k = 0; k < n; k++) {
+      const e = trace[k];
+      if (e.end > e.first && named(e) !== undefined) covered.push([e.first, Math.min(e.end, limit)]);
+    }
+    covered.sort((a, b) => a[0] - b[0]);
+    const gaps: [number, number][] = [];
+    let at = 0;
+    for (const [a, b] of covered) {
+      if (a > at) gaps.push([at, Math.min(a, limit)]);
+      at = Math.max(at, b);
+      if (at >= limit) break;
+    }
+    if (at < limit) gaps.push([at, limit]);
+    for (const [g0, g1] of gaps) if (g1 > loadedUntil) kinds.fill(Kind.Loading, Math.max(g0, loadedUntil), g1);
+    for (const [g0, g1] of gaps) for (let i = g0; i < Math.min(g1, loadedUntil); i++) {
       const lo = words[2 * i];
       const hi = words[2 * i + 1];
       if (values && layout.value(lo, hi) !== undefined) {
@@ -136,16 +166,10 @@ export function computeKinds(pages: number, words: Uint32Array | undefined, layo
     }
   }
   if (notWalkedFrom < pages) kinds.fill(Kind.NotWalked, notWalkedFrom);
-  const n = Math.min(upTo, trace.length);
-  const cache = new Map<string, number | undefined>();
   for (let i = 0; i < n; i++) {
     const e = trace[i];
     if (e.end <= e.first) continue;
-    let k = cache.get(e.state);
-    if (!cache.has(e.state)) {
-      k = classifyState(e.state, devices);
-      cache.set(e.state, k);
-    }
+    const k = named(e);
     if (k !== undefined) kinds.fill(k, e.first, Math.min(e.end, pages));
   }
   return kinds;

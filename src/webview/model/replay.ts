@@ -53,6 +53,26 @@ export function statusAt(step: number, trace: readonly TraceEventDto[], last: In
   return out;
 }
 
+/** For entries [first, end): the last output event up to `step` writing each (-1: none yet). */
+export function writersAt(step: number, trace: readonly TraceEventDto[], first: number, end: number): Int32Array {
+  const n = Math.max(0, end - first);
+  const writer = new Int32Array(n).fill(-1);
+  let left = n;
+  for (let k = Math.min(step, trace.length - 1); k >= 0 && left > 0; k--) {
+    const e = trace[k];
+    if (e.kind !== 'output') continue;
+    const s = Math.max(e.first, first);
+    const t = Math.min(e.end, end);
+    for (let i = s; i < t; i++) {
+      if (writer[i - first] < 0) {
+        writer[i - first] = k;
+        left--;
+      }
+    }
+  }
+  return writer;
+}
+
 /** Counts over the whole array at a step: how many entries are written, final, superseded. */
 export function progressAt(step: number, trace: readonly TraceEventDto[], last: Int32Array): { written: number; superseded: number } {
   const st = statusAt(step, trace, last, 0, last.length);

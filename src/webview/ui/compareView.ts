@@ -4,14 +4,14 @@
  */
 import { parseJump } from '../model/address';
 import { align, diffRows, type Alignment, type Side } from '../model/compare';
-import { shortHex, wordHex } from '../model/fastLayout';
+import { wordHex } from '../model/fastLayout';
 import { Kind, kindName } from '../model/pageKinds';
 import { rowOfIndex } from '../model/filter';
 import type { WalkData } from '../model/walkData';
 import type { KernelCompareDto } from '../../protocol/messages';
 import { AddressMap } from './addressMap';
 import { button, custom, h } from './dom';
-import { renderChips } from './flagChips';
+import { renderDecoded } from './flagChips';
 import { VirtualGrid } from './virtualGrid';
 
 export class CompareView {
@@ -56,14 +56,14 @@ export class CompareView {
     this.grid = new VirtualGrid({
       label: 'comparison', rowHeight: 22,
       columns: [
-        { id: 'addr', title: 'Address', width: '16ch' },
-        { id: 'a', title: 'A value', width: '19ch', priority: 2 },
-        { id: 'a-dec', title: 'A decoded', width: 'minmax(14ch, 1fr)' },
-        { id: 'a-state', title: 'A state', width: 'minmax(9ch, 0.6fr)', priority: 3 },
-        { id: 'd', title: '', width: '3ch' },
-        { id: 'b', title: 'B value', width: '19ch', priority: 2 },
-        { id: 'b-dec', title: 'B decoded', width: 'minmax(14ch, 1fr)' },
-        { id: 'b-state', title: 'B state', width: 'minmax(9ch, 0.6fr)', priority: 3 },
+        { id: 'addr', title: 'Address', minCh: 14 },
+        { id: 'a', title: 'A value', minCh: 18, priority: 2 },
+        { id: 'a-dec', title: 'A decoded', minCh: 14, grow: 1 },
+        { id: 'a-state', title: 'A state', minCh: 9, grow: 0.3, priority: 3 },
+        { id: 'd', title: '≠', label: 'Differs', minCh: 1, description: 'The two sides differ' },
+        { id: 'b', title: 'B value', minCh: 18, priority: 2 },
+        { id: 'b-dec', title: 'B decoded', minCh: 14, grow: 1 },
+        { id: 'b-state', title: 'B state', minCh: 9, grow: 0.3, priority: 3 },
       ],
       render: (row, cells, el) => this.renderRow(row, cells, el),
       onSelect: (f, e) => this.onSelect(this.rowOf(f), this.rowOf(e - 1) + 1),
@@ -152,15 +152,7 @@ export class CompareView {
     }
     const lo = w.outW[2 * i], hi = w.outW[2 * i + 1];
     val.textContent = wordHex(lo, hi);
-    renderChips(dec, w.layout, lo, hi, true);
-    const [plo, phi] = w.layout.pfnHalves(lo, hi);
-    const order = w.layout.order(lo, hi);
-    if (plo || phi || order) {
-      const extra = document.createElement('span');
-      extra.className = 'chip-extra';
-      extra.textContent = `${plo || phi ? ` pfn=${shortHex(plo, phi)}` : ''}${order ? ` order=${order}` : ''}`;
-      dec.append(extra);
-    }
+    renderDecoded(dec, w.layout, lo, hi);
     state.textContent = kindName(w.kinds[i], w.devices.names);
   }
 

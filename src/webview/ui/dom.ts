@@ -27,7 +27,8 @@ export function button(label: string, icon: string | undefined, onClick: () => v
 /** A vscode-single-select with options [value, label]. */
 export function select(options: readonly (readonly [string, string])[], value: string, label: string,
   onChange: (v: string) => void): HTMLElement & { value: string } {
-  const s = custom('vscode-single-select', { 'aria-label': label }) as HTMLElement & { value: string };
+  // `label` is what vscode-single-select puts on its combobox inside its shadow root (the accessible name)
+  const s = custom('vscode-single-select', { 'aria-label': label, label }) as HTMLElement & { value: string };
   for (const [v, text] of options) {
     const o = custom('vscode-option', { value: v }, text);
     if (v === value) o.setAttribute('selected', '');

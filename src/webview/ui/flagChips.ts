@@ -1,5 +1,5 @@
 /** Renders decoded flags as chips into a grid cell, rebuilding only when the word changed. */
-import type { FastLayout } from '../model/fastLayout';
+import { shortHex, type FastLayout } from '../model/fastLayout';
 
 export function renderChips(cell: HTMLElement, layout: FastLayout, lo: number, hi: number, outputOnly: boolean): void {
   const key = `${layout.id}:${lo}:${hi}:${outputOnly ? 1 : 0}`;
@@ -29,6 +29,22 @@ export function renderChips(cell: HTMLElement, layout: FastLayout, lo: number, h
   // a narrow column clips chips: the cell's own tooltip names them all
   if (names.length > 1) cell.title = names.join(' | ');
   else cell.removeAttribute('title');
+}
+
+/** Flags as chips, then `pfn=0x… order=N` (the compare grid's decoded cell), rebuilt only when the word changed. */
+export function renderDecoded(cell: HTMLElement, layout: FastLayout, lo: number, hi: number): void {
+  const key = `d:${layout.id}:${lo}:${hi}`;
+  if (cell.dataset.key === key) return;
+  renderChips(cell, layout, lo, hi, true);
+  cell.dataset.key = key;
+  const [plo, phi] = layout.pfnHalves(lo, hi);
+  const order = layout.order(lo, hi);
+  if (plo || phi || order) {
+    const extra = document.createElement('span');
+    extra.className = 'chip-extra';
+    extra.textContent = `${plo || phi ? `pfn=${shortHex(plo, phi)}` : ''}${plo || phi ? ' ' : ''}${order ? `order=${order}` : ''}`.trim();
+    cell.append(extra);
+  }
 }
 
 function chip(text: string, cls: string, title?: string): HTMLElement {

@@ -14,9 +14,16 @@ function link(text: string, onClick: () => void): HTMLAnchorElement {
   return a;
 }
 
-/** Fill `container`; returns the number of problems listed. */
+/** Word problems of a walk (the core's check over every entry), in runs of entries with the same problems. */
+export interface WordProblems {
+  readonly runs: readonly { readonly first: number; readonly end: number; readonly problems: readonly string[] }[];
+  readonly entries: number;
+  readonly truncated: boolean;
+}
+
+/** Fill `container`; returns the number of problems listed (a run of entries with one problem counts once). */
 export function renderProblems(container: HTMLElement, walk: WalkDto, diagnostics: readonly DiagnosticDto[],
-  act: ProblemActions): number {
+  act: ProblemActions, words?: WordProblems): number {
   container.replaceChildren();
   const list = h('ul', 'problem-list');
   if (walk.expect && !walk.expect.retOk) list.append(h('li', 'problem error', `Return code ${walk.ret} differs from the expected one.`));
@@ -32,8 +39,24 @@ export function renderProblems(container: HTMLElement, walk: WalkDto, diagnostic
     li.append(h('span', undefined, `${d.severity}: ${d.message} `), link(`line ${d.line}:${d.col}`, () => act.openSource(d.line, d.col)));
     list.append(li);
   }
-  const n = list.childElementCount;
-  if (n === 0) container.append(h('p', 'empty', 'No problems: the walk matched its expectations (or has none).'));
+  let n = 0;
+  const shown = Math.min(words?.runs.length ?? 0, 500);
+  for (let r = 0; r < shown; r++) {
+    const run = words!.runs[r];
+    for (const p of run.problems) {
+      const li = h('li', 'problem error word-problem');
+      const count = run.end - run.first;
+      li.append(link(count > 1 ? `#${run.first}–#${run.end - 1}` : `#${run.first}`, () => act.reveal(run.first)),
+        h('span', undefined, ` ${count > 1 ? `(${count.toLocaleString('en-US')} entries) ` : ''}${p}`));
+      list.append(li);
+    }
+  }
+  n = list.childElementCount;
+  if (words && (words.runs.length > shown || words.truncated)) {
+    list.append(h('li', 'problem', `… more entries with problems (${words.entries.toLocaleString('en-US')} entries in all): filter "Words with problems" lists them`));
+  }
+  if (n === 0) container.append(h('p', 'empty', words ? 'No problems: the walk matched its expectations (or has none), and every word is one hmm_range_fault() can write.'
+    : 'No problems: the walk matched its expectations (or has none).'));
   else container.append(list);
   return n;
 }

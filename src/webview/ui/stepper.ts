@@ -15,6 +15,16 @@ const MARK_CLASS: Record<string, string> = {
 const FAULTS: readonly TraceEventDto['kind'][] = ['fault'];
 const RESTARTS: readonly TraceEventDto['kind'][] = ['restart', 'retry', 'error'];
 
+export interface StepperHooks {
+  /** `#4–#7 (0x7f0000004000, 4 pages)` */
+  describeRange(first: number, end: number): string;
+  /** the words output event `step` stored, one line per run (empty for other events), and how many runs are left out */
+  stored(step: number): { lines: string[]; more: number };
+  /** the source-browser URL of a kernel function, undefined for names that are none */
+  kernelUrl(fn: string): string | undefined;
+  openKernelSource(fn: string): void;
+}
+
 export class Stepper {
   readonly element: HTMLElement;
   private readonly slider: HTMLInputElement;
@@ -25,7 +35,7 @@ export class Stepper {
   private step = -1;
 
   constructor(private readonly onStep: (step: number, event: TraceEventDto | undefined) => void,
-    private readonly describeRange: (first: number, end: number) => string) {
+    private readonly hooks: StepperHooks) {
     this.element = h('section', 'stepper');
     this.element.setAttribute('aria-label', 'Walk step by step');
     const bar = h('div', 'stepper-bar');
@@ -87,15 +97,36 @@ export class Stepper {
   private renderDetails(e: TraceEventDto): void {
     this.details.replaceChildren();
     const kind = h('span', `event-kind kind-${e.kind}`, e.kind);
-    const fn = h('code', 'event-fn', e.fn);
-    fn.title = 'The kernel function this step mirrors (mm/hmm.c)';
-    const range = h('span', 'event-range', e.end > e.first ? this.describeRange(e.first, e.end) : 'no pages');
+    const url = this.hooks.kernelUrl(e.fn);
+    let fn: HTMLElement;
+    if (url) {
+      const a = document.createElement('a');
+      a.className = 'event-fn fn-link';
+      a.href = url;
+      a.textContent = e.fn;
+      a.title = `The kernel function this step mirrors: open ${e.fn} in the source of the modelled release (${url})`;
+      a.addEventListener('click', (m) => { m.preventDefault(); this.hooks.openKernelSource(e.fn); });
+      fn = a;
+    } else {
+      fn = h('code', 'event-fn', e.fn);
+      fn.title = 'The driver loop around hmm_range_fault(), not a kernel function';
+    }
+    const range = h('span', 'event-range', e.end > e.first ? this.hooks.describeRange(e.first, e.end) : 'no pages');
     const head = h('div', 'event-head');
     head.append(kind, fn, range);
     const rule = h('div', 'event-rule');
     rule.append(h('span', 'event-key', 'Rule '), h('code', undefined, e.rule), h('span', 'event-key', '  State '), h('code', undefined, e.state));
     const why = h('div', 'event-why', e.why);
     this.details.append(head, rule, why);
+    const st = this.hooks.stored(this.step);
+    if (st.lines.length) {
+      const box = h('div', 'event-stored');
+      box.setAttribute('aria-label', 'Words this step stored');
+      box.append(h('span', 'event-key', 'Stored'));
+      const pre = h('pre', 'event-stored-words', st.lines.join('\n') + (st.more ? `\n… ${st.more} more run${st.more === 1 ? '' : 's'}` : ''));
+      box.append(pre);
+      this.details.append(box);
+    }
   }
 
   private drawTimeline(): void {

@@ -6,7 +6,8 @@ const KIND_VARS: Record<number, string> = {
   [Kind.Zero]: '--hmm-kind-zero', [Kind.Thp]: '--hmm-kind-thp', [Kind.Hugetlb]: '--hmm-kind-hugetlb',
   [Kind.Swap]: '--hmm-kind-swap', [Kind.Migration]: '--hmm-kind-migration', [Kind.Exclusive]: '--hmm-kind-exclusive',
   [Kind.Hwpoison]: '--hmm-kind-hwpoison', [Kind.Special]: '--hmm-kind-special', [Kind.Error]: '--hmm-kind-error',
-  [Kind.NotWalked]: '--hmm-kind-not-walked',
+  [Kind.NotWalked]: '--hmm-kind-not-walked', [Kind.NotSeen]: '--hmm-kind-not-seen', [Kind.Huge]: '--hmm-kind-huge',
+  [Kind.Loading]: '--hmm-kind-loading',
 };
 const DEVICE_VARS = ['--hmm-device-0', '--hmm-device-1', '--hmm-device-2', '--hmm-device-3'];
 
