@@ -7,7 +7,7 @@
  * (src/core/oracle/compare.ts's normalisation). One VM boot per kernel; every walk must agree.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compareCaptured, withProcSnapshots, type CapturedWalkVerdict } from '../../src/core/capture/oracle';
@@ -21,22 +21,11 @@ import { parseScenario } from '../../src/core/scenario/parse';
 import { buildExecutor, buildProbe } from '../../src/oracle/artifacts';
 import { prepareKernel } from '../../src/oracle/kernels';
 import { runVm } from '../../src/oracle/vm';
+import { KERNELS, root, scenarioFiles } from './corpus';
 
-const root = join(import.meta.dirname ?? __dirname, '..', '..');
-const KERNELS = ['debian-6.1', 'debian-6.12', 'devpriv-6.1'] as const;
 const CORPUS = ['examples', 'test/conformance', 'test/kernel/newcomer'];
 const log = (m: string) => process.stdout.write(`# ${m}\n`);
 const results = join(root, 'test-results', 'kernel');
-
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const n of readdirSync(join(root, dir)).sort()) {
-    const p = join(dir, n);
-    if (statSync(join(root, p)).isDirectory()) out.push(...scenarioFiles(p));
-    else if (n.endsWith('.hmm.yaml')) out.push(p);
-  }
-  return out;
-}
 
 /** The probe's two devices own the two "hmm_probe" regions; request_free_mem_region() hands them out from the top. */
 function probeRegions(regions: readonly IomemRegion[]): IomemRegion[] {

@@ -9,7 +9,7 @@
  * HMM_LENS_UPDATE_DOCS=1 rewrites it, otherwise a difference fails.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import type { ScenarioVerdict } from '../../src/core/oracle/judge';
@@ -17,22 +17,11 @@ import { VM_TARGETS } from '../../src/core/oracle/targets';
 import { parseScenario } from '../../src/core/scenario/parse';
 import { verifyScenarios, type ScenarioInput, type VerifyRun } from '../../src/oracle/verify';
 import { conformanceTable, replaceTable } from './table';
+import { KERNELS, root, scenarioFiles } from './corpus';
 
-const root = join(import.meta.dirname ?? __dirname, '..', '..');
 const CORPUS = ['test/conformance', 'examples'];
 /** scenarios written from the documentation only, by someone who had not read the code (./newcomer/README.md) */
 const NEWCOMER = 'test/kernel/newcomer';
-const KERNELS = ['debian-6.1', 'debian-6.12', 'devpriv-6.1'] as const;
-
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const n of readdirSync(join(root, dir)).sort()) {
-    const p = join(dir, n);
-    if (statSync(join(root, p)).isDirectory()) out.push(...scenarioFiles(p));
-    else if (n.endsWith('.hmm.yaml')) out.push(p);
-  }
-  return out;
-}
 
 function corpus(): ScenarioInput[] {
   return [...CORPUS, NEWCOMER].flatMap(scenarioFiles).map((file) => {
