@@ -32,20 +32,7 @@ export function statusAt(step: number, trace: readonly TraceEventDto[], last: In
   const n = Math.max(0, end - first);
   const out = new Uint8Array(n);
   if (step >= trace.length - 1) return out.fill(EntryStatus.Final);
-  const writer = new Int32Array(n).fill(-1);
-  let left = n;
-  for (let k = Math.min(step, trace.length - 1); k >= 0 && left > 0; k--) {
-    const e = trace[k];
-    if (e.kind !== 'output') continue;
-    const s = Math.max(e.first, first);
-    const t = Math.min(e.end, end);
-    for (let i = s; i < t; i++) {
-      if (writer[i - first] < 0) {
-        writer[i - first] = k;
-        left--;
-      }
-    }
-  }
+  const writer = writersAt(step, trace, first, end);
   for (let j = 0; j < n; j++) {
     const w = writer[j];
     out[j] = w < 0 ? EntryStatus.Input : w === last[first + j] ? EntryStatus.Final : EntryStatus.Superseded;
