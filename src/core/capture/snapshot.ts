@@ -15,6 +15,17 @@ import { scanPages, selectVmas, type PagemapSource, type ScanResult } from './sc
 interface PmRun { vpn: number; count: number; lo: number; hi: number; delta: number }
 interface KpfRun { pfn: number; count: number; flags: number }
 
+/** Index of the first of `runs` (sorted by start, not overlapping) that ends after `at`. */
+function firstRunAfter<T extends { readonly count: number }>(runs: readonly T[], start: (r: T) => number, at: number): number {
+  let lo = 0;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (start(runs[mid]) + runs[mid].count <= at) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
 /** The snapshot's pagemap and kpageflags runs as a PagemapSource. */
 export class SnapshotSource implements PagemapSource {
   readonly pm: PmRun[] = [];
@@ -53,14 +64,7 @@ export class SnapshotSource implements PagemapSource {
 
   readPagemap(vpn: number, n: number, words: Uint32Array): number {
     words.fill(0, 0, 2 * n);
-    // first run that ends after vpn
-    let lo = 0;
-    let hi = this.pm.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.pm[mid].vpn + this.pm[mid].count <= vpn) lo = mid + 1; else hi = mid;
-    }
-    for (let r = lo; r < this.pm.length && this.pm[r].vpn < vpn + n; r++) {
+    for (let r = firstRunAfter(this.pm, (x) => x.vpn, vpn); r < this.pm.length && this.pm[r].vpn < vpn + n; r++) {
       const run = this.pm[r];
       const s = Math.max(vpn, run.vpn);
       const e = Math.min(vpn + n, run.vpn + run.count);
@@ -78,13 +82,7 @@ export class SnapshotSource implements PagemapSource {
     if (!this.kpfAvailable) return false;
     // the executor prints no line for a pfn past the end of /proc/kpageflags (above max_pfn: device memory)
     out.fill(KPF.NOPAGE, 0, n);
-    let lo = 0;
-    let hi = this.kpf.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.kpf[mid].pfn + this.kpf[mid].count <= pfn) lo = mid + 1; else hi = mid;
-    }
-    for (let r = lo; r < this.kpf.length && this.kpf[r].pfn < pfn + n; r++) {
+    for (let r = firstRunAfter(this.kpf, (x) => x.pfn, pfn); r < this.kpf.length && this.kpf[r].pfn < pfn + n; r++) {
       const run = this.kpf[r];
       const s = Math.max(pfn, run.pfn);
       const e = Math.min(pfn + n, run.pfn + run.count);
