@@ -393,7 +393,8 @@ export class App {
     }
     if (this.view.kind !== 'compare' && pageIndex < this.walks[walkIndex].pages) {
       this.result.revealIndex(pageIndex, false);
-      if (detail) this.result.openDetail(pageIndex);
+      // the host asked (a decode, a hover, a tree item): show the pane, leave the keyboard where the user is
+      if (detail) this.result.openDetail(pageIndex, false);
     }
   }
 

@@ -672,14 +672,18 @@ test('stepping shows the state as of each step: another device\'s device-private
     await page.locator('#step-next').click();
     await page.locator('#step-next').click();
     assert.match(await page.locator('.stepper-details').textContent() ?? '', /State pte:device-private-rw\(gpu1\)/);
-    const states = await page.locator(`${PFN} .vgrid-row:not([hidden]) .vgrid-cell[aria-colindex="10"]`).allTextContents();
-    assert.deepEqual(states.slice(4), ['device-private (gpu1)', 'not seen yet', 'not seen yet', 'not seen yet']);
+    // the grid repaints in an animation frame: settle() waits for two before reading
+    const pageStates = async (want: string[], msg: string) => {
+      await settle(page);
+      const got = await page.locator(`${PFN} .vgrid-row:not([hidden]) .vgrid-cell[aria-colindex="10"]`).allTextContents();
+      assert.deepEqual(got.slice(4), want, msg);
+    };
+    await pageStates(['device-private (gpu1)', 'not seen yet', 'not seen yet', 'not seen yet'], 'step 3 shows the state of step 3');
     assert.match(await page.locator('.result-view .map-legend').textContent() ?? '', /device-private \(gpu1\) 1/);
     assert.doesNotMatch(await page.locator('.result-view .map-legend').textContent() ?? '', /present RW/);
     await shot(page, 'inspector-step3-devpriv-dark');
     await page.locator('#step-last').click();
-    assert.deepEqual((await page.locator(`${PFN} .vgrid-row:not([hidden]) .vgrid-cell[aria-colindex="10"]`).allTextContents()).slice(4),
-      ['present RW', 'present RW', 'present RW', 'present RW'], 'the final step shows the final state');
+    await pageStates(['present RW', 'present RW', 'present RW', 'present RW'], 'the final step shows the final state');
     await shot(page, 'inspector-final-devpriv-dark');
     assert.deepEqual(problems, []);
   } finally {
