@@ -2,7 +2,7 @@
 // any state; its steps complete on the equivalent action; New Scenario opens a scenario with a sensible title.
 import * as vscode from 'vscode';
 import assert from 'node:assert/strict';
-import { closeAll, hmmApi, sleep, waitFor } from './hmmHelpers';
+import { closeAll, deleteFixture, hmmApi, hoverText, sleep, waitFor, writeFixture } from './hmmHelpers';
 
 suite('first run and the walkthrough', () => {
   suiteSetup(async () => { const api = await hmmApi(); await api.ready; });
@@ -46,6 +46,19 @@ suite('first run and the walkthrough', () => {
     const shown = await vscode.commands.executeCommand<{ shown: boolean }>('hmm.openInspector');
     assert.equal(shown.shown, true);
     assert.ok(api.walkthroughSteps().includes('inspected'));
+  });
+
+  test('a pfn hover completes "Decode a value", as the command does', async () => {
+    const api = await hmmApi();
+    const uri = await writeFixture('walkthrough-hover.c', 'void f(unsigned long *hmm_pfns)\n{\n\thmm_pfns[0] = 0xc000000000001234ULL;\n}\n');
+    try {
+      await vscode.window.showTextDocument(uri);
+      const text = await hoverText(uri, new vscode.Position(2, 20));
+      assert.match(text, /VALID/);
+      assert.ok(api.walkthroughSteps().includes('decoded'), api.walkthroughSteps().join(', '));
+    } finally {
+      await deleteFixture(uri);
+    }
   });
 
   test('New Scenario opens new-scenario.hmm.yaml (then new-scenario-2…), not a tab named after its first line', async () => {

@@ -17,6 +17,7 @@ import { classifyHex } from './classifyHex';
 import { addressHoverMarkdown } from './addressMarkdown';
 import { findAddress, type MappingSource } from './addressLookup';
 import { isScenarioDocument } from '../scenario/language';
+import { completeStep } from '../walkthrough/progress';
 
 /** Lines above the value the classifier reads (a list or initializer, the YAML keys leading to the value). */
 const LINES_ABOVE = 60;
@@ -78,6 +79,7 @@ export class PfnHoverProvider implements vscode.HoverProvider {
         if (kind !== 'pfn') return undefined;
         const d = decodePfn(tok.value, choice.layout, pageSize);
         const text = pfnHoverMarkdown(d, { from: sourceText(choice), problem: choice.problem }, pageSize);
+        completeStep('decoded'); // the walkthrough's "decode a value" step: a hover is the same action as the command
         return new vscode.Hover(markdown(text), range);
       }
       const id = hmmIdentifierAt(line, pos.character);
