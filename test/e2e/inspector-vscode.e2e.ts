@@ -281,10 +281,13 @@ test('in the workbench: header and rows share one column layout, nothing clips, 
     assert.equal(await walk.locator('#walk-select').evaluate((e) => (e as HTMLElement & { value: string }).value), '1', 'the walk result is still open');
 
     // edit the scenario: the walk's result is from the text as it was
+    // back to the file in the first editor group, where it is open: Quick Open would open it in whichever group has
+    // the focus, and under load that can be the walk's own group, hiding the panel whose badge is checked below
     await wb.page.keyboard.press('Escape');
-    await wb.openFile(FILE);
+    const fileGroup = wb.page.locator('.editor-group-container').first();
+    await fileGroup.locator('.tabs-container .tab', { hasText: FILE }).first().click();
     // a line in view beside the two inspector panels (the file's first lines are scrolled away)
-    const line = wb.page.locator('.monaco-editor .view-line', { hasText: 'name: fault all' }).first();
+    const line = fileGroup.locator('.monaco-editor .view-line', { hasText: 'name: fault all' }).first();
     await line.click({ position: { x: 40, y: 5 } }); // a view line is wider than the narrow editor: click its start
     await wb.page.keyboard.press('End');
     await wb.page.keyboard.type(' edited');

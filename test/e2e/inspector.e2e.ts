@@ -61,6 +61,8 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** Wait until two animation frames have run (the grid and map render in requestAnimationFrame). */
 const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+/** Open an inspector tab and wait for the frame that paints it. */
+const openTab = async (page: Page, tab: string) => { await page.locator(`[data-tab=${tab}]`).click(); await settle(page); };
 const count = async (page: Page, selector: string) => { await settle(page); return page.locator(selector).count(); };
 const stepLabel = async (page: Page) => { await settle(page); return page.locator('.stepper-label').textContent(); };
 const cellTexts = async (page: Page, row: number) => { await settle(page); return cellTextsNow(page, row); };
@@ -76,7 +78,8 @@ test('a hostile scenario name renders as text, no CSP violation, no script runs'
   try {
     assert.equal(await page.locator('#inspector-title').textContent(), XSS_NAME);
     assert.equal(await count(page, 'img'), 0, 'no <img> element was created from the name');
-    const diag = await page.locator('[data-tab=problems]').click().then(() => page.locator('.problems').textContent());
+    await openTab(page, 'problems');
+    const diag = await page.locator('.problems').textContent();
     assert.ok(diag?.includes(`scenario name ${XSS_NAME} is shown as text`), 'diagnostic text shown verbatim');
     assert.equal(await count(page, 'img'), 0);
     assert.deepEqual(dialogs, [], 'onerror=alert never ran');
@@ -141,7 +144,7 @@ test('map and grid show the walk; stepping through the trace marks restart, retr
     assert.equal(await count(page, '.result-view .vgrid[aria-label="pfn array"] .vgrid-row.superseded'), 0);
 
     // the trace tab lists every event; clicking one moves the stepper
-    await page.locator('[data-tab=trace]').click();
+    await openTab(page, 'trace');
     const ev = page.locator('vscode-tab-panel .vgrid[aria-label="trace events"] .vgrid-row:not([hidden])')
       .filter({ has: page.locator('.vgrid-cell[aria-colindex="1"]', { hasText: /^8$/ }) }).first();
     await ev.click();
@@ -556,12 +559,12 @@ for (const width of [520, 900, 1400]) {
           assert.equal(await page.locator(`${PFN}`).locator('..').locator('.vgrid-columns').first().textContent(), `+${hidden.length}`);
         } else assert.equal(g.chooser, 'Choose columns');
         await shot(page, `inspector-columns-${width}-${theme}`);
-        await page.locator('[data-tab=trace]').click();
+        await openTab(page, 'trace');
         await assertGrid(page, 'trace events', `${width}px ${theme} trace`);
         const fns = await page.locator('.vgrid[aria-label="trace events"] .vgrid-row:not([hidden]) .vgrid-cell[aria-colindex="4"]').allTextContents();
         assert.ok(fns.includes('hmm_vma_handle_pte') && fns.includes('mmu_interval_check_retry'), `kernel functions whole: ${fns.join(', ')}`);
         await shot(page, `inspector-trace-${width}-${theme}`);
-        await page.locator('[data-tab=runs]').click();
+        await openTab(page, 'runs');
         await assertGrid(page, 'pfn runs', `${width}px ${theme} runs`);
         assert.deepEqual(problems, []);
       } finally {
@@ -711,6 +714,7 @@ test('a step shows the words it stored; kernel functions are whole and link to t
   try {
     await page.locator('#step-first').click();
     await page.locator('#step-next').click();
+    await settle(page);
     const stored = await page.locator('.event-stored-words').textContent();
     assert.equal(stored, '#0–#3  0xc000000000010000 … 0xc000000000010003 ×4 pfn+1  (= final word: rewritten later, unchanged)');
     const link = page.locator('.stepper-details a.event-fn');
@@ -719,10 +723,13 @@ test('a step shows the words it stored; kernel functions are whole and link to t
     await link.click();
     assert.deepEqual((await posted(page)).filter((m) => m.type === 'openExternal').map((m) => m.url),
       ['https://elixir.bootlin.com/linux/v6.16/C/ident/hmm_vma_handle_pte'], 'the webview asks the host to open it');
-    await page.locator('[data-tab=trace]').click();
+    await openTab(page, 'trace');
     const stepRow = (n: number) => page.locator('.vgrid[aria-label="trace events"] .vgrid-row:not([hidden])')
       .filter({ has: page.locator('.vgrid-cell[aria-colindex="1"]', { hasText: new RegExp(`^${n}$`) }) }).first();
     const row = stepRow(18);
+    // the trace grid paints its rows in an animation frame after the tab opens: wait for the row, then read it
+    await row.waitFor();
+    await settle(page);
     const cells = await row.locator('.vgrid-cell').allTextContents();
     assert.equal(cells[3], 'hmm_vma_walk_test');
     assert.equal(cells[7], '0x2000000000000000 ×2', 'the VM_IO fill stored two ERROR words');
@@ -754,7 +761,7 @@ test('Inspect Selected Values: every problem the hover finds is marked, and orde
     assert.equal(states[6], '256 MiB mapping (order 16)');
     assert.equal(states[7], '1 GiB mapping (order 18)');
     assert.ok(!states.some((x) => /hugetlb/i.test(x)), 'no word is called hugetlb from its order alone');
-    await page.locator('[data-tab=problems]').click();
+    await openTab(page, 'problems');
     const listed = await page.locator('.problems .word-problem').allTextContents();
     const expected = TRICKY_WORDS.flatMap((w, i) => decodePfn(w, V6_16).problems.map((p) => `#${i} ${p}`));
     assert.deepEqual(listed, expected);
@@ -811,7 +818,7 @@ test('the detail pane: the word under every layout with the plausible readings, 
 test('runs: the grid as runs of equal state, expandable with the keyboard', async () => {
   const { page, problems } = await open('fixture=retry&theme=dark', { width: 1280, height: 900 });
   try {
-    await page.locator('[data-tab=runs]').click();
+    await openTab(page, 'runs');
     const grid = page.locator('.vgrid[aria-label="pfn runs"]');
     const rows = grid.locator('.vgrid-row:not([hidden])');
     await settle(page);
@@ -942,9 +949,9 @@ test('ARIA grids: roles, row and column counts and indexes, keyboard navigation;
       await page.evaluate(axe);
       const found: AxeFinding[] = [];
       found.push(...await page.evaluate(AXE_RUN_JS) as AxeFinding[]);
-      await page.locator('[data-tab=trace]').click();
+      await openTab(page, 'trace');
       found.push(...await page.evaluate(AXE_RUN_JS) as AxeFinding[]);
-      await page.locator('[data-tab=runs]').click();
+      await openTab(page, 'runs');
       found.push(...await page.evaluate(AXE_RUN_JS) as AxeFinding[]);
       assert.deepEqual(found, [], `axe (${theme}): ${JSON.stringify(found, null, 1)}`);
     } finally {
