@@ -821,7 +821,6 @@ test('runs: the grid as runs of equal state, expandable with the keyboard', asyn
     await openTab(page, 'runs');
     const grid = page.locator('.vgrid[aria-label="pfn runs"]');
     const rows = grid.locator('.vgrid-row:not([hidden])');
-    await settle(page);
     assert.equal(await rows.count(), 5);
     const first = await rows.nth(0).locator('.vgrid-cell').allTextContents();
     assert.equal(first[0].trim(), '▸ 0–3');
